@@ -1,0 +1,107 @@
+package io.scopekv;
+
+import io.scopekv.internal.NdKvCache;
+import io.scopekv.policy.CachePolicy;
+import io.scopekv.policy.DecodingStrategy;
+import io.scopekv.policy.GqaMode;
+import io.scopekv.policy.PolicySpec;
+import io.scopekv.policy.PrefillCompressor;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Configures a {@link KvCache}. The defaults are the full cache (no compression), an engine that
+ * can supply everything, and the attention scale {@code 1 / sqrt(headDim)}.
+ *
+ * <pre>{@code
+ * KvCache cache = KvCache.builder(CacheLayout.of(32, 32, 8, 128))
+ *     .policy("prefill=snapkv(P=2048,w=8),decoding=slide(W=512,R=256)")
+ *     .build();
+ * }</pre>
+ */
+public final class KvCacheBuilder {
+    private final CacheLayout layout;
+    private CachePolicy policy = CachePolicy.full();
+    private Set<EngineInput> supplied = EnumSet.allOf(EngineInput.class);
+    private float scale = Float.NaN;
+
+    KvCacheBuilder(CacheLayout layout) {
+        if (layout == null) {
+            throw new IllegalArgumentException("layout must not be null");
+        }
+        this.layout = layout;
+    }
+
+    /** The whole policy at once. */
+    public KvCacheBuilder policy(CachePolicy policy) {
+        if (policy == null) {
+            throw new IllegalArgumentException("policy must not be null");
+        }
+        this.policy = policy;
+        return this;
+    }
+
+    /** The whole policy as a spec string; see {@link PolicySpec}. */
+    public KvCacheBuilder policy(String spec) {
+        return policy(PolicySpec.parse(spec));
+    }
+
+    /** Replaces the prefill compressor, e.g. with your own. */
+    public KvCacheBuilder prefill(PrefillCompressor prefill) {
+        return policy(new CachePolicy(prefill, policy.decoding(), policy.gqa()));
+    }
+
+    /** Replaces the decoding strategy. */
+    public KvCacheBuilder decoding(DecodingStrategy decoding) {
+        return policy(new CachePolicy(policy.prefill(), decoding, policy.gqa()));
+    }
+
+    /** Replaces the grouped-query rule. */
+    public KvCacheBuilder gqa(GqaMode gqa) {
+        return policy(new CachePolicy(policy.prefill(), policy.decoding(), gqa));
+    }
+
+    /**
+     * Declares what the engine can supply; {@link #build()} rejects a policy that needs more.
+     * An engine with a fused attention kernel supplies neither probabilities nor queries:
+     * {@code engineSupplies()} with no arguments.
+     */
+    public KvCacheBuilder engineSupplies(EngineInput... inputs) {
+        Set<EngineInput> set = EnumSet.noneOf(EngineInput.class);
+        for (EngineInput input : inputs) {
+            set.add(input);
+        }
+        if (set.contains(EngineInput.ALL_PROMPT_QUERIES)) {
+            set.add(EngineInput.PROMPT_QUERY_WINDOW);
+        }
+        this.supplied = set;
+        return this;
+    }
+
+    /** The softmax scale of {@link KvCache#attend}; default {@code 1 / sqrt(headDim)}. */
+    public KvCacheBuilder attentionScale(float scale) {
+        if (!(scale > 0) || !Float.isFinite(scale)) {
+            throw new IllegalArgumentException("attention scale must be positive and finite, was " + scale);
+        }
+        this.scale = scale;
+        return this;
+    }
+
+    /**
+     * Builds the cache. Off-heap storage is allocated per layer at its prefill.
+     *
+     * @throws IllegalArgumentException if the policy needs an input the engine cannot supply
+     */
+    public KvCache build() {
+        Set<EngineInput> missing = EnumSet.noneOf(EngineInput.class);
+        missing.addAll(policy.needs());
+        missing.removeAll(supplied);
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException("policy " + policy.describe() + " needs " + missing
+                    + " from the engine, which supplies only " + supplied
+                    + "; choose a policy that needs none of " + missing + " (e.g. prefill=keynorm, scorer=oldest)");
+        }
+        float effectiveScale = Float.isNaN(scale) ? (float) (1.0 / Math.sqrt(layout.headDim())) : scale;
+        return new NdKvCache(layout, policy, effectiveScale);
+    }
+}

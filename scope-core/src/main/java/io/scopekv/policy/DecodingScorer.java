@@ -1,0 +1,36 @@
+package io.scopekv.policy;
+
+/**
+ * Scores cached tokens for a decoding-phase selection ("what matters"); the cache does the
+ * selection and the storage change. Implementations are immutable configuration; all mutable
+ * state lives in the {@link State} each cache creates for itself.
+ */
+public interface DecodingScorer {
+
+    /** Spec-string form, e.g. {@code attn} or {@code window(k=8)}. */
+    String describe();
+
+    /** Whether scoring reads attention probabilities (then the engine must supply them). */
+    boolean needsAttention();
+
+    /** Creates the per-sequence, per-layer state for {@code heads} storage heads. */
+    State newState(int heads, int capacity);
+
+    /** Mutable scores of one layer of one sequence. Slots index the cache's storage. */
+    interface State {
+        /** The storage grew; slots below the old capacity keep their scores. */
+        void grow(int newCapacity);
+
+        /** A new token now occupies {@code slot} of {@code head}; forget what the slot held. */
+        void onAppend(int head, int slot);
+
+        /**
+         * The step's attention probabilities for one storage head, already aggregated over its
+         * query heads: {@code probs[slot]} for slots {@code [0, slots)}, zero for empty slots.
+         */
+        void onObserve(int head, float[] probs, int slots, long step);
+
+        /** The score of the token at {@code slot} with absolute {@code position}; higher keeps. */
+        float score(int head, int slot, int position, long step);
+    }
+}

@@ -1,0 +1,52 @@
+package io.scopekv.policy.decoding;
+
+import io.scopekv.policy.DecodingScorer;
+
+/**
+ * A seeded random score, fresh at every step: the lower bound any real scorer must beat.
+ * Deterministic for a seed, the same across runs and threads.
+ */
+public record RandomScore(long seed) implements DecodingScorer {
+
+    @Override
+    public String describe() {
+        return "random(seed=" + seed + ")";
+    }
+
+    @Override
+    public boolean needsAttention() {
+        return false;
+    }
+
+    @Override
+    public State newState(int heads, int capacity) {
+        return new State() {
+            @Override
+            public void grow(int newCapacity) {
+            }
+
+            @Override
+            public void onAppend(int head, int slot) {
+            }
+
+            @Override
+            public void onObserve(int head, float[] probs, int slots, long step) {
+            }
+
+            @Override
+            public float score(int head, int slot, int position, long step) {
+                return unitFloat(mix(seed ^ mix(step * 0x9E3779B97F4A7C15L + head) ^ position));
+            }
+        };
+    }
+
+    static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    static float unitFloat(long bits) {
+        return (bits >>> 40) * 0x1.0p-24f;
+    }
+}

@@ -1,0 +1,33 @@
+package io.scopekv.policy.decoding;
+
+import io.scopekv.policy.DecodingScorer;
+
+/**
+ * Attention summed over the last k decode steps' queries (an observation window during decoding).
+ * Each step's probabilities are those of its own query over the tokens cached at that step.
+ *
+ * @param k queries in the window, at least 1
+ */
+public record WindowAttention(int k) implements DecodingScorer {
+
+    public WindowAttention {
+        if (k < 1) {
+            throw new IllegalArgumentException("window scorer needs k >= 1, was " + k);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "window(k=" + k + ")";
+    }
+
+    @Override
+    public boolean needsAttention() {
+        return true;
+    }
+
+    @Override
+    public State newState(int heads, int capacity) {
+        return new SlotScores(heads, capacity, k, false);
+    }
+}

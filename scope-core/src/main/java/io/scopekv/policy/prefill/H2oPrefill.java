@@ -1,0 +1,41 @@
+package io.scopekv.policy.prefill;
+
+import io.scopekv.policy.PrefillInput;
+import io.scopekv.policy.ScoringCompressor;
+
+/**
+ * H2O at prefill: each prompt token scored by the attention it receives from every prompt query
+ * under the full causal mask (the reference masks only the last w x w block; we do not); keeps the
+ * top P - w plus the last w. Scores are accumulated one query row at a time: no M x M array.
+ */
+public record H2oPrefill(int budget, int window) implements ScoringCompressor {
+
+    public H2oPrefill {
+        PromptAttention.requireBudget("h2o", budget, window);
+    }
+
+    @Override
+    public String describe() {
+        return "h2o(P=" + budget + ",w=" + window + ")";
+    }
+
+    @Override
+    public int budget(int layer, int layers, int promptLength) {
+        return budget;
+    }
+
+    @Override
+    public int queriesNeeded() {
+        return Integer.MAX_VALUE;
+    }
+
+    @Override
+    public float[][] score(PrefillInput input) {
+        int heads = input.layout().queryHeads();
+        float[][] scores = new float[heads][];
+        for (int h = 0; h < heads; h++) {
+            scores[h] = PromptAttention.accumulated(input, h, input.promptLength());
+        }
+        return scores;
+    }
+}

@@ -1,0 +1,45 @@
+package io.scopekv.policy.prefill;
+
+import io.scopekv.policy.PrefillInput;
+import io.scopekv.policy.ScoringCompressor;
+
+/**
+ * Keeps the tokens whose keys have the smallest L2 norm (low-norm keys tend to draw high
+ * attention), plus the last w. Needs no queries and no attention probabilities, so it suits
+ * engines whose fused attention never materialises them.
+ */
+public record KeyNormPrefill(int budget, int window) implements ScoringCompressor {
+
+    public KeyNormPrefill {
+        PromptAttention.requireBudget("keynorm", budget, window);
+    }
+
+    @Override
+    public String describe() {
+        return "keynorm(P=" + budget + ",w=" + window + ")";
+    }
+
+    @Override
+    public int budget(int layer, int layers, int promptLength) {
+        return budget;
+    }
+
+    @Override
+    public float[][] score(PrefillInput input) {
+        int heads = input.layout().kvHeads();
+        int d = input.layout().headDim();
+        int m = input.promptLength();
+        float[][] scores = new float[heads][m];
+        for (int h = 0; h < heads; h++) {
+            float[] keys = input.keysOf(h);
+            for (int t = 0; t < m; t++) {
+                double sq = 0;
+                for (int i = t * d; i < (t + 1) * d; i++) {
+                    sq += (double) keys[i] * keys[i];
+                }
+                scores[h][t] = (float) -Math.sqrt(sq);
+            }
+        }
+        return scores;
+    }
+}

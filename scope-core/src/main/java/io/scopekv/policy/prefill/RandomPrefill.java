@@ -1,0 +1,36 @@
+package io.scopekv.policy.prefill;
+
+import io.scopekv.policy.PrefillInput;
+import io.scopekv.policy.ScoringCompressor;
+import java.util.SplittableRandom;
+
+/** Keeps P - w random prompt tokens plus the last w: the lower bound. Seeded per layer and head. */
+public record RandomPrefill(int budget, int window, long seed) implements ScoringCompressor {
+
+    public RandomPrefill {
+        PromptAttention.requireBudget("random", budget, window);
+    }
+
+    @Override
+    public String describe() {
+        return "random(P=" + budget + ",w=" + window + ",seed=" + seed + ")";
+    }
+
+    @Override
+    public int budget(int layer, int layers, int promptLength) {
+        return budget;
+    }
+
+    @Override
+    public float[][] score(PrefillInput input) {
+        int heads = input.layout().kvHeads();
+        float[][] scores = new float[heads][input.promptLength()];
+        for (int h = 0; h < heads; h++) {
+            SplittableRandom random = new SplittableRandom(seed * 1_000_003L + input.layer() * 1_009L + h);
+            for (int t = 0; t < scores[h].length; t++) {
+                scores[h][t] = (float) random.nextDouble();
+            }
+        }
+        return scores;
+    }
+}
