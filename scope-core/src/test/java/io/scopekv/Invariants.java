@@ -1,0 +1,98 @@
+package io.scopekv;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.scopekv.policy.Cadence;
+import io.scopekv.policy.Candidates;
+import io.scopekv.policy.DecodingStrategy;
+import io.scopekv.policy.GqaMode;
+import java.util.Arrays;
+
+/** Checks that hold for every policy after every operation. */
+final class Invariants {
+
+    private Invariants() {
+    }
+
+    /**
+     * @param prompt prompt length M (positions 0..M-1)
+     * @param seq    the stream the cache was fed
+     */
+    static void check(KvCache cache, Sequence seq, int prompt, int[][][] prefillSets) {
+        CacheLayout layout = cache.layout();
+        DecodingStrategy decoding = cache.policy().decoding();
+        boolean replicate = cache.policy().gqa() == GqaMode.REPLICATE;
+        CacheStats stats = cache.stats();
+        long liveTokens = 0;
+        for (int l = 0; l < layout.layers(); l++) {
+            LayerView view = cache.view(l);
+            long step = cache.decodeSteps(l);
+            for (int h = 0; h < view.heads(); h++) {
+                int[] kept = cache.keptPositions(l, h);
+                liveTokens += kept.length;
+                assertThat(stats.keptTokens(l, h)).isEqualTo(kept.length).isEqualTo(cache.size(l, h));
+                for (int i = 1; i < kept.length; i++) {
+                    assertThat(kept[i]).as("positions unique and ascending").isGreaterThan(kept[i - 1]);
+                }
+                int kvHead = replicate ? h / layout.groupSize() : h;
+                checkStoredVectors(view, seq, l, h, kvHead);
+                int[] decodingKept = Arrays.stream(kept).filter(p -> p >= prompt).toArray();
+                if (decoding.candidates() == Candidates.DECODING) {
+                    assertThat(Arrays.stream(kept).filter(p -> p < prompt).toArray())
+                            .as("prefill set never changes under SCOPE").containsExactly(prefillSets[l][h]);
+                }
+                if (step > 0) {
+                    int recent = (int) Math.min(decoding.recent(), step);
+                    for (int r = 0; r < recent; r++) {
+                        assertThat(decodingKept).as("the R most recent tokens are kept").contains(prompt + (int) step - 1 - r);
+                    }
+                    if (decoding.evicts()) {
+                        int slack = decoding.cadence() instanceof Cadence.Periodic p ? p.delta() : 0;
+                        int budget = decoding.budget().budget(step);
+                        if (decoding.candidates() == Candidates.DECODING) {
+                            assertThat(decodingKept.length).as("decoding tokens within budget").isLessThanOrEqualTo(budget + slack);
+                        } else {
+                            assertThat(kept.length).as("whole cache within budget")
+                                    .isLessThanOrEqualTo(prefillSets[l][h].length + budget + slack);
+                        }
+                    }
+                }
+            }
+        }
+        long bytesPerToken = layout.headDim() * 2L * layout.storage().bytes();
+        assertThat(stats.liveBytes()).as("live bytes = tokens x headDim x 2 x bytes").isEqualTo(liveTokens * bytesPerToken);
+        assertThat(stats.peakLiveBytes()).isGreaterThanOrEqualTo(stats.liveBytes());
+        assertThat(stats.allocatedBytes()).isGreaterThanOrEqualTo(stats.liveBytes());
+    }
+
+    private static void checkStoredVectors(LayerView view, Sequence seq, int layer, int head, int kvHead) {
+        int d = seq.layout.headDim();
+        float[] k = new float[d];
+        float[] v = new float[d];
+        for (int s = 0; s < view.slots(); s++) {
+            int position = view.position(head, s);
+            if (position < 0) {
+                continue;
+            }
+            view.keyBuffer().get((head * view.capacity() + s) * d, k, 0, d);
+            view.valueBuffer().get((head * view.capacity() + s) * d, v, 0, d);
+            assertThat(k).as("key at position %d", position)
+                    .containsExactly(Arrays.copyOfRange(seq.key(layer, position), kvHead * d, kvHead * d + d));
+            assertThat(v).as("value at position %d", position)
+                    .containsExactly(Arrays.copyOfRange(seq.value(layer, position), kvHead * d, kvHead * d + d));
+        }
+    }
+
+    static int[][][] prefillSets(KvCache cache) {
+        int layers = cache.layout().layers();
+        int[][][] sets = new int[layers][][];
+        for (int l = 0; l < layers; l++) {
+            int heads = cache.view(l).heads();
+            sets[l] = new int[heads][];
+            for (int h = 0; h < heads; h++) {
+                sets[l][h] = cache.keptPositions(l, h);
+            }
+        }
+        return sets;
+    }
+}

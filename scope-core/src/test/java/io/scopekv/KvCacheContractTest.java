@@ -1,0 +1,90 @@
+package io.scopekv;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The same assertions over every registered policy, on a GQA layout. */
+class KvCacheContractTest {
+    private static final CacheLayout LAYOUT = CacheLayout.of(2, 4, 2, 8);
+
+    static List<String> policies() {
+        return Policies.all();
+    }
+
+    @ParameterizedTest
+    @MethodSource("policies")
+    void invariantsHoldAfterEveryStep(String spec) {
+        Sequence seq = new Sequence(LAYOUT, 11);
+        try (KvCache cache = KvCache.builder(LAYOUT).policy(spec).build()) {
+            seq.prefill(cache, Policies.PROMPT);
+            int[][][] prefillSets = Invariants.prefillSets(cache);
+            int budget0 = cache.policy().prefill().budget(0, LAYOUT.layers(), Policies.PROMPT);
+            assertThat(prefillSets[0][0]).hasSize(Math.min(Policies.PROMPT, budget0));
+            Invariants.check(cache, seq, Policies.PROMPT, prefillSets);
+            for (int step = 1; step <= Policies.STEPS; step++) {
+                seq.step(cache, Policies.PROMPT + step - 1);
+                Invariants.check(cache, seq, Policies.PROMPT, prefillSets);
+            }
+            assertThat(cache.stats().decodeSteps()).isEqualTo(Policies.STEPS);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("policies")
+    void deterministic(String spec) {
+        assertThat(run(spec)).isEqualTo(run(spec));
+    }
+
+    @ParameterizedTest
+    @MethodSource("policies")
+    void observeWithTheSameProbabilitiesMatchesAttend(String spec) {
+        Sequence seq = new Sequence(LAYOUT, 5);
+        try (KvCache viaAttend = KvCache.builder(LAYOUT).policy(spec).build();
+             KvCache viaObserve = KvCache.builder(LAYOUT).policy(spec).build()) {
+            seq.prefill(viaAttend, Policies.PROMPT);
+            seq.prefill(viaObserve, Policies.PROMPT);
+            for (int step = 1; step <= Policies.STEPS; step++) {
+                int position = Policies.PROMPT + step - 1;
+                for (int l = 0; l < LAYOUT.layers(); l++) {
+                    float[] out = new float[LAYOUT.queryHeads() * LAYOUT.headDim()];
+                    viaAttend.append(l, seq.key(l, position), seq.value(l, position), position);
+                    viaObserve.append(l, seq.key(l, position), seq.value(l, position), position);
+                    float[] probs = ReferenceAttention.probabilities(viaObserve.view(l), seq.query(l, position),
+                            LAYOUT, viaObserve.policy().gqa());
+                    viaAttend.attend(l, seq.query(l, position), out);
+                    viaObserve.observe(l, probs, viaObserve.view(l).slots());
+                }
+            }
+            assertThat(Snapshot.of(viaObserve).positions()).isEqualTo(Snapshot.of(viaAttend).positions());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("policies")
+    void closeReleasesAndRejectsFurtherUse(String spec) {
+        Sequence seq = new Sequence(LAYOUT, 2);
+        KvCache cache = KvCache.builder(LAYOUT).policy(spec).build();
+        seq.prefill(cache, Policies.PROMPT);
+        cache.close();
+        cache.close();
+        assertThatThrownBy(cache::stats).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> cache.append(0, seq.key(0, 30), seq.value(0, 30), 30))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> cache.view(0)).isInstanceOf(IllegalStateException.class);
+    }
+
+    private static Snapshot run(String spec) {
+        Sequence seq = new Sequence(LAYOUT, 3);
+        try (KvCache cache = KvCache.builder(LAYOUT).policy(spec).build()) {
+            seq.prefill(cache, Policies.PROMPT);
+            for (int step = 1; step <= Policies.STEPS; step++) {
+                seq.step(cache, Policies.PROMPT + step - 1);
+            }
+            return Snapshot.of(cache);
+        }
+    }
+}
