@@ -1,5 +1,6 @@
 package io.scopekv;
 
+import io.scopekv.internal.AttentionKernel;
 import io.scopekv.internal.NdKvCache;
 import io.scopekv.policy.CachePolicy;
 import io.scopekv.policy.DecodingStrategy;
@@ -24,6 +25,7 @@ public final class KvCacheBuilder {
     private CachePolicy policy = CachePolicy.full();
     private Set<EngineInput> supplied = EnumSet.allOf(EngineInput.class);
     private float scale = Float.NaN;
+    private int threads = 1;
 
     KvCacheBuilder(CacheLayout layout) {
         if (layout == null) {
@@ -88,6 +90,19 @@ public final class KvCacheBuilder {
     }
 
     /**
+     * Threads that share each {@link KvCache#attend} call, split over KV heads: the calling thread
+     * plus {@code threads - 1} tasks in the common fork-join pool. Default 1, which suits engines
+     * that already run sequences or heads in parallel.
+     */
+    public KvCacheBuilder attentionThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("attention threads must be >= 1, was " + threads);
+        }
+        this.threads = threads;
+        return this;
+    }
+
+    /**
      * Builds the cache. Off-heap storage is allocated per layer at its prefill.
      *
      * @throws IllegalArgumentException if the policy needs an input the engine cannot supply
@@ -102,6 +117,6 @@ public final class KvCacheBuilder {
                     + "; choose a policy that needs none of " + missing + " (e.g. prefill=keynorm, scorer=oldest)");
         }
         float effectiveScale = Float.isNaN(scale) ? (float) (1.0 / Math.sqrt(layout.headDim())) : scale;
-        return new NdKvCache(layout, policy, effectiveScale);
+        return new NdKvCache(layout, policy, effectiveScale, AttentionKernel.best(), threads);
     }
 }

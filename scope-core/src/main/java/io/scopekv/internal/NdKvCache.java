@@ -15,6 +15,8 @@ import io.scopekv.policy.PrefillInput;
 import io.scopekv.policy.ScoringCompressor;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.slf4j.Logger;
@@ -51,7 +53,9 @@ public final class NdKvCache implements KvCache {
     private final float[] valueRow;
     private final float[] queryRow;
     private final float[] outRow;
-    private final float[] block;
+    private final float[][] blocks;
+    private final AttentionKernel kernel;
+    private final int threads;
     private float[] probs = new float[0];
     private float[] aggregated = new float[0];
     private long[] selectionKeys = new long[0];
@@ -76,7 +80,11 @@ public final class NdKvCache implements KvCache {
         long selections;
     }
 
-    public NdKvCache(CacheLayout layout, CachePolicy policy, float scale) {
+    /**
+     * @param threads threads that share one attend() call (the caller plus threads - 1 tasks in
+     *                the common fork-join pool)
+     */
+    public NdKvCache(CacheLayout layout, CachePolicy policy, float scale, AttentionKernel kernel, int threads) {
         this.layout = layout;
         this.policy = policy;
         this.scale = scale;
@@ -92,7 +100,9 @@ public final class NdKvCache implements KvCache {
         this.valueRow = new float[layout.kvHeads() * d];
         this.queryRow = new float[layout.queryHeads() * d];
         this.outRow = new float[layout.queryHeads() * d];
-        this.block = new float[BLOCK_ROWS * d];
+        this.kernel = kernel;
+        this.threads = threads;
+        this.blocks = new float[threads][BLOCK_ROWS * d];
         LOG.debug("cache {} with policy {}", layout, policy.describe());
     }
 
@@ -384,72 +394,60 @@ public final class NdKvCache implements KvCache {
     /**
      * Softmax attention of every query head over its storage head's slots into {@link #outRow},
      * leaving the probabilities in {@link #probs} ({@code [queryHeads, slots]}). Keys and values are
-     * streamed once per storage head in blocks, serving all of the head's queries.
+     * streamed once per storage head in blocks, serving all of the head's queries. With more than
+     * one attention thread, storage heads are split into contiguous ranges: the caller takes the
+     * first, the common fork-join pool the rest; the ranges write disjoint parts of the scratch.
      */
     private void attention(Layer state, float[] query) {
         LayerStore store = state.store;
         int slots = store.slots();
+        ensureProbs(slots);
+        Arrays.fill(outRow, 0f);
+        int parts = Math.min(threads, heads);
+        if (parts == 1) {
+            attendHeads(store, slots, query, 0, heads, blocks[0]);
+            return;
+        }
+        ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[parts - 1];
+        for (int part = 1; part < parts; part++) {
+            int from = heads * part / parts;
+            int to = heads * (part + 1) / parts;
+            float[] block = blocks[part];
+            tasks[part - 1] = ForkJoinPool.commonPool().submit(() -> attendHeads(store, slots, query, from, to, block));
+        }
+        attendHeads(store, slots, query, 0, heads / parts, blocks[0]);
+        for (ForkJoinTask<?> task : tasks) {
+            task.join();
+        }
+    }
+
+    private void attendHeads(LayerStore store, int slots, float[] query, int fromHead, int toHead, float[] block) {
         int d = layout.headDim();
         int capacity = store.capacity();
-        ensureProbs(slots);
         FloatBuffer keys = store.keyBuffer();
         FloatBuffer values = store.valueBuffer();
-        Arrays.fill(outRow, 0f);
-        for (int h = 0; h < heads; h++) {
+        for (int h = fromHead; h < toHead; h++) {
             int firstQuery = h * queriesPerHead;
             int base = h * capacity * d;
+            int probBase = firstQuery * slots;
             for (int s0 = 0; s0 < slots; s0 += BLOCK_ROWS) {
                 int rows = Math.min(BLOCK_ROWS, slots - s0);
                 keys.get(base + s0 * d, block, 0, rows * d);
-                for (int q = firstQuery; q < firstQuery + queriesPerHead; q++) {
-                    int qOff = q * d;
-                    int pOff = q * slots + s0;
-                    for (int r = 0; r < rows; r++) {
-                        probs[pOff + r] = store.position(h, s0 + r) < 0
-                                ? Float.NEGATIVE_INFINITY
-                                : dot(query, qOff, block, r * d, d) * scale;
-                    }
-                }
+                kernel.scoreRows(query, firstQuery * d, queriesPerHead, block, rows, d, probs, probBase + s0, slots);
             }
-            for (int q = firstQuery; q < firstQuery + queriesPerHead; q++) {
-                softmax(probs, q * slots, slots);
+            for (int q = 0; q < queriesPerHead; q++) {
+                int row = probBase + q * slots;
+                for (int s = 0; s < slots; s++) {
+                    probs[row + s] = store.position(h, s) < 0 ? Float.NEGATIVE_INFINITY : probs[row + s] * scale;
+                }
+                softmax(probs, row, slots);
             }
             for (int s0 = 0; s0 < slots; s0 += BLOCK_ROWS) {
                 int rows = Math.min(BLOCK_ROWS, slots - s0);
                 values.get(base + s0 * d, block, 0, rows * d);
-                for (int q = firstQuery; q < firstQuery + queriesPerHead; q++) {
-                    int oOff = q * d;
-                    int pOff = q * slots + s0;
-                    for (int r = 0; r < rows; r++) {
-                        float p = probs[pOff + r];
-                        if (p != 0f) {
-                            int vOff = r * d;
-                            for (int i = 0; i < d; i++) {
-                                outRow[oOff + i] += p * block[vOff + i];
-                            }
-                        }
-                    }
-                }
+                kernel.accumulateRows(probs, probBase + s0, slots, queriesPerHead, block, rows, d, outRow, firstQuery * d);
             }
         }
-    }
-
-    private static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
-        float s0 = 0f;
-        float s1 = 0f;
-        float s2 = 0f;
-        float s3 = 0f;
-        int i = 0;
-        for (; i + 3 < n; i += 4) {
-            s0 += a[aOff + i] * b[bOff + i];
-            s1 += a[aOff + i + 1] * b[bOff + i + 1];
-            s2 += a[aOff + i + 2] * b[bOff + i + 2];
-            s3 += a[aOff + i + 3] * b[bOff + i + 3];
-        }
-        for (; i < n; i++) {
-            s0 += a[aOff + i] * b[bOff + i];
-        }
-        return (s0 + s1) + (s2 + s3);
     }
 
     private static void softmax(float[] x, int from, int n) {
