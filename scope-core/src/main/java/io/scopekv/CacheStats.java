@@ -13,8 +13,9 @@ import java.util.Arrays;
  * @param liveBytes          bytes holding kept tokens now
  * @param peakAllocatedBytes highest {@code allocatedBytes} so far
  * @param peakLiveBytes      highest {@code liveBytes} after any operation so far
- * @param bytesMoved         bytes copied to relocate kept tokens (storage growth); eviction itself
- *                           frees slots in place and moves nothing
+ * @param bytesMoved         bytes copied to relocate kept tokens; eviction frees slots in place and
+ *                           growth adds a segment, so the slot storage moves nothing (0): the
+ *                           counter exists so a compacting store is held to the same account
  * @param selections         {@code [layers]} selections run per layer
  * @param tokensEvicted      (layer, head, token) evictions, summed
  * @param decodeSteps        decode steps completed by layer 0

@@ -9,8 +9,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Storage is slot-based: slot s of storage head h holds one token's key and value, or nothing.
  * Slots {@code [0, slots())} cover every kept token; empty slots inside that range have
  * {@link #position} -1 and must get zero probability. Storage heads are the KV heads, or the query
- * heads under {@link io.scopekv.policy.GqaMode#REPLICATE}. The view is valid until the next call
- * that changes the cache.
+ * heads under {@link io.scopekv.policy.GqaMode#REPLICATE}.
+ *
+ * <p>Slots live in segments: the first is allocated at prefill, and a cache whose budget grows
+ * (the full cache, Adaptive, Discontinuous) adds segments instead of copying what it holds. A
+ * bounded cache (Slide, the unified baselines) has exactly one. Segment i covers slots
+ * {@code [segmentStart(i), segmentStart(i) + segmentSlots(i))}. The view is valid until the next
+ * call that changes the cache.
  */
 public interface LayerView {
 
@@ -23,24 +28,36 @@ public interface LayerView {
     /** Slots an attention kernel must cover: the columns {@link KvCache#observe} expects. */
     int slots();
 
-    /** Allocated slots per head (the stride between heads in the buffers). */
-    int capacity();
-
     /** Absolute position of the token in {@code slot} of {@code head}, or -1 if the slot is empty. */
     int position(int head, int slot);
 
-    /** Keys {@code [heads, slots, headDim]}, a view of the storage (do not write). */
-    INDArray keys();
+    /** Number of storage segments. */
+    int segments();
 
-    /** Values {@code [heads, slots, headDim]}, a view of the storage (do not write). */
-    INDArray values();
+    /** First global slot of a segment. */
+    int segmentStart(int segment);
+
+    /** Slots per head in a segment (its allocation, occupied or not). */
+    int segmentSlots(int segment);
+
+    /** Keys of a segment {@code [heads, segmentSlots, headDim]}, the storage itself (do not write). */
+    INDArray keys(int segment);
+
+    /** Values of a segment {@code [heads, segmentSlots, headDim]}, the storage itself (do not write). */
+    INDArray values(int segment);
 
     /**
-     * Keys as a read-only float buffer: element {@code (h, s, i)} is at
-     * {@code (h * capacity() + s) * headDim + i}. For engines that work on plain floats.
+     * Keys of a segment as a read-only float buffer: slot s of head h starts at
+     * {@code (h * segmentSlots(segment) + s - segmentStart(segment)) * headDim}.
      */
-    FloatBuffer keyBuffer();
+    FloatBuffer keyBuffer(int segment);
 
-    /** Values as a read-only float buffer, laid out like {@link #keyBuffer()}. */
-    FloatBuffer valueBuffer();
+    /** Values of a segment as a read-only float buffer, laid out like {@link #keyBuffer(int)}. */
+    FloatBuffer valueBuffer(int segment);
+
+    /** Copies the key of {@code slot} of {@code head} ({@code headDim} floats) into {@code dst}. */
+    void key(int head, int slot, float[] dst, int offset);
+
+    /** Copies the value of {@code slot} of {@code head} ({@code headDim} floats) into {@code dst}. */
+    void value(int head, int slot, float[] dst, int offset);
 }

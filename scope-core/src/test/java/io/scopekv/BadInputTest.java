@@ -104,7 +104,7 @@ class BadInputTest {
         rejects(IllegalArgumentException.class, "is not a probability", APPEND, c -> {
             int slots = c.view(0).slots();
             float[] probs = new float[4 * slots];
-            probs[0] = -0.5f;
+            probs[slots - 1] = -0.5f;
             c.observe(0, probs, slots);
         });
     }

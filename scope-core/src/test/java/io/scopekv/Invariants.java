@@ -74,13 +74,26 @@ final class Invariants {
             if (position < 0) {
                 continue;
             }
-            view.keyBuffer().get((head * view.capacity() + s) * d, k, 0, d);
-            view.valueBuffer().get((head * view.capacity() + s) * d, v, 0, d);
+            view.key(head, s, k, 0);
+            view.value(head, s, v, 0);
+            assertThat(viaSegmentBuffer(view, head, s, d)).as("documented buffer layout").containsExactly(k);
             assertThat(k).as("key at position %d", position)
                     .containsExactly(Arrays.copyOfRange(seq.key(layer, position), kvHead * d, kvHead * d + d));
             assertThat(v).as("value at position %d", position)
                     .containsExactly(Arrays.copyOfRange(seq.value(layer, position), kvHead * d, kvHead * d + d));
         }
+    }
+
+    private static float[] viaSegmentBuffer(LayerView view, int head, int slot, int d) {
+        int segment = view.segments() - 1;
+        while (view.segmentStart(segment) > slot) {
+            segment--;
+        }
+        float[] out = new float[d];
+        int at = (head * view.segmentSlots(segment) + slot - view.segmentStart(segment)) * d;
+        view.keyBuffer(segment).get(at, out, 0, d);
+        assertThat(view.keys(segment).shape()).containsExactly(view.heads(), view.segmentSlots(segment), d);
+        return out;
     }
 
     static int[][][] prefillSets(KvCache cache) {

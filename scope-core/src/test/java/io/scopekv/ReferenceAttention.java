@@ -25,14 +25,16 @@ final class ReferenceAttention {
         double[][] p = compute(view, query, layout, gqa);
         int d = layout.headDim();
         double[] out = new double[layout.queryHeads() * d];
+        float[] v = new float[d];
         for (int q = 0; q < layout.queryHeads(); q++) {
             int head = storageHead(q, layout, gqa);
             for (int s = 0; s < view.slots(); s++) {
                 if (p[q][s] == 0) {
                     continue;
                 }
+                view.value(head, s, v, 0);
                 for (int i = 0; i < d; i++) {
-                    out[q * d + i] += p[q][s] * view.valueBuffer().get((head * view.capacity() + s) * d + i);
+                    out[q * d + i] += p[q][s] * v[i];
                 }
             }
         }
@@ -47,6 +49,7 @@ final class ReferenceAttention {
         int d = layout.headDim();
         double scale = 1.0 / Math.sqrt(d);
         double[][] p = new double[layout.queryHeads()][view.slots()];
+        float[] k = new float[d];
         for (int q = 0; q < layout.queryHeads(); q++) {
             int head = storageHead(q, layout, gqa);
             double max = Double.NEGATIVE_INFINITY;
@@ -55,9 +58,10 @@ final class ReferenceAttention {
                     p[q][s] = Double.NEGATIVE_INFINITY;
                     continue;
                 }
+                view.key(head, s, k, 0);
                 double dot = 0;
                 for (int i = 0; i < d; i++) {
-                    dot += (double) query[q * d + i] * view.keyBuffer().get((head * view.capacity() + s) * d + i);
+                    dot += (double) query[q * d + i] * k[i];
                 }
                 p[q][s] = dot * scale;
                 max = Math.max(max, p[q][s]);

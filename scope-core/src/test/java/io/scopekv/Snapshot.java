@@ -1,6 +1,5 @@
 package io.scopekv;
 
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /** Everything observable about a cache: kept positions, the stored K/V of every kept token, stats. */
@@ -26,16 +25,16 @@ record Snapshot(int[][][] positions, float[][][] keys, float[][][] values, Cache
             values[l] = new float[view.heads()][];
             for (int h = 0; h < view.heads(); h++) {
                 positions[l][h] = cache.keptPositions(l, h);
-                keys[l][h] = gather(view, view.keyBuffer(), h);
-                values[l][h] = gather(view, view.valueBuffer(), h);
+                keys[l][h] = gather(view, h, true);
+                values[l][h] = gather(view, h, false);
             }
         }
         return new Snapshot(positions, keys, values, cache.stats());
     }
 
     /** The head's kept vectors concatenated in ascending position order. */
-    private static float[] gather(LayerView view, FloatBuffer buffer, int head) {
-        int d = (int) view.keys().size(2);
+    private static float[] gather(LayerView view, int head, boolean keys) {
+        int d = (int) view.keys(0).size(2);
         int[][] bySlot = new int[view.slots()][];
         int n = 0;
         for (int s = 0; s < view.slots(); s++) {
@@ -47,7 +46,11 @@ record Snapshot(int[][][] positions, float[][][] keys, float[][][] values, Cache
         Arrays.sort(live, (a, b) -> Integer.compare(a[0], b[0]));
         float[] out = new float[n * d];
         for (int i = 0; i < n; i++) {
-            buffer.get((head * view.capacity() + live[i][1]) * d, out, i * d, d);
+            if (keys) {
+                view.key(head, live[i][1], out, i * d);
+            } else {
+                view.value(head, live[i][1], out, i * d);
+            }
         }
         return out;
     }

@@ -1,54 +1,73 @@
 package io.scopekv.internal;
 
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Slot storage of one layer: keys and values {@code [heads, capacity, headDim]} in two off-heap
- * ND4J arrays, a position per slot (-1 when free), and per-head occupancy. A new token takes the
- * head's lowest free slot, so evictions leave holes that the next tokens fill: nothing is moved
- * or reallocated per step. Capacity grows in chunks only when a head has no free slot.
+ * Slot storage of one layer. Slots are numbered globally and live in segments, each a pair of
+ * off-heap ND4J arrays (keys and values) {@code [heads, segmentSlots, headDim]}; the first segment
+ * is allocated at prefill, growth appends another segment, so no kept token is ever copied. A
+ * position per slot (-1 when free) and per-head occupancy complete the picture. A new token takes
+ * the head's lowest free slot, so evictions leave holes that the next tokens fill: nothing is
+ * moved or reallocated per step.
  */
 final class LayerStore implements AutoCloseable {
     final int heads;
     final int headDim;
+    private final List<Segment> segments = new ArrayList<>();
     private int capacity;
-    private INDArray keys;
-    private INDArray values;
-    private FloatBuffer keyBuffer;
-    private FloatBuffer valueBuffer;
     private int[][] positions;
     private final BitSet[] occupied;
     private final int[] live;
+
+    /** One allocation: slots {@code [start, start + size)}. */
+    static final class Segment {
+        final int start;
+        final int size;
+        final INDArray keys;
+        final INDArray values;
+        final FloatBuffer keyBuffer;
+        final FloatBuffer valueBuffer;
+
+        Segment(int start, int size, int heads, int headDim) {
+            this.start = start;
+            this.size = size;
+            this.keys = Nd4j.create(DataType.FLOAT, heads, size, headDim);
+            this.values = Nd4j.create(DataType.FLOAT, heads, size, headDim);
+            this.keyBuffer = keys.data().asNioFloat();
+            this.valueBuffer = values.data().asNioFloat();
+        }
+
+        /** Flat index of element 0 of {@code slot} of {@code head} in this segment's buffers. */
+        int offset(int head, int slot, int headDim) {
+            return (head * size + slot - start) * headDim;
+        }
+    }
 
     LayerStore(int heads, int headDim, int capacity) {
         this.heads = heads;
         this.headDim = headDim;
         this.occupied = new BitSet[heads];
         this.live = new int[heads];
-        this.positions = new int[heads][];
+        this.positions = new int[heads][0];
         for (int h = 0; h < heads; h++) {
             occupied[h] = new BitSet(capacity);
-            positions[h] = new int[capacity];
-            Arrays.fill(positions[h], -1);
         }
-        allocate(capacity);
-    }
-
-    private void allocate(int newCapacity) {
-        keys = Nd4j.create(DataType.FLOAT, heads, newCapacity, headDim);
-        values = Nd4j.create(DataType.FLOAT, heads, newCapacity, headDim);
-        keyBuffer = keys.data().asNioFloat();
-        valueBuffer = values.data().asNioFloat();
-        capacity = newCapacity;
+        grow(capacity);
     }
 
     int capacity() {
         return capacity;
+    }
+
+    List<Segment> segments() {
+        return segments;
     }
 
     long allocatedBytes() {
@@ -76,37 +95,34 @@ final class LayerStore implements AutoCloseable {
         return occupied[head].nextClearBit(0) < capacity;
     }
 
-    /**
-     * Grows every head to {@code newCapacity} slots, copying the kept tokens.
-     *
-     * @return bytes copied
-     */
-    long grow(int newCapacity) {
-        INDArray oldKeys = keys;
-        INDArray oldValues = values;
-        FloatBuffer oldKeyBuffer = keyBuffer;
-        FloatBuffer oldValueBuffer = valueBuffer;
-        int oldCapacity = capacity;
-        allocate(newCapacity);
-        int length = oldCapacity * headDim;
+    /** Adds a segment of {@code extra} slots per head; existing tokens stay where they are. */
+    void grow(int extra) {
+        segments.add(new Segment(capacity, extra, heads, headDim));
+        int newCapacity = capacity + extra;
         for (int h = 0; h < heads; h++) {
-            keyBuffer.put(h * newCapacity * headDim, oldKeyBuffer, h * length, length);
-            valueBuffer.put(h * newCapacity * headDim, oldValueBuffer, h * length, length);
             int[] grown = Arrays.copyOf(positions[h], newCapacity);
-            Arrays.fill(grown, oldCapacity, newCapacity, -1);
+            Arrays.fill(grown, capacity, newCapacity, -1);
             positions[h] = grown;
         }
-        oldKeys.close();
-        oldValues.close();
-        return 2L * heads * length * Float.BYTES;
+        capacity = newCapacity;
+    }
+
+    Segment segmentOf(int slot) {
+        for (int i = segments.size() - 1; i > 0; i--) {
+            if (slot >= segments.get(i).start) {
+                return segments.get(i);
+            }
+        }
+        return segments.get(0);
     }
 
     /** Stores a token in the head's lowest free slot, which must exist; returns the slot. */
     int put(int head, float[] key, int keyOffset, float[] value, int valueOffset, int position) {
         int slot = occupied[head].nextClearBit(0);
-        int at = (head * capacity + slot) * headDim;
-        keyBuffer.put(at, key, keyOffset, headDim);
-        valueBuffer.put(at, value, valueOffset, headDim);
+        Segment segment = segmentOf(slot);
+        int at = segment.offset(head, slot, headDim);
+        segment.keyBuffer.put(at, key, keyOffset, headDim);
+        segment.valueBuffer.put(at, value, valueOffset, headDim);
         occupied[head].set(slot);
         positions[head][slot] = position;
         live[head]++;
@@ -131,25 +147,11 @@ final class LayerStore implements AutoCloseable {
         return out;
     }
 
-    FloatBuffer keyBuffer() {
-        return keyBuffer;
-    }
-
-    FloatBuffer valueBuffer() {
-        return valueBuffer;
-    }
-
-    INDArray keys() {
-        return keys;
-    }
-
-    INDArray values() {
-        return values;
-    }
-
     @Override
     public void close() {
-        keys.close();
-        values.close();
+        for (Segment segment : segments) {
+            segment.keys.close();
+            segment.values.close();
+        }
     }
 }

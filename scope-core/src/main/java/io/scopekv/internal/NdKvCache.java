@@ -18,7 +18,6 @@ import java.util.Arrays;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +44,6 @@ public final class NdKvCache implements KvCache {
     private long peakLiveBytes;
     private long allocatedBytes;
     private long peakAllocatedBytes;
-    private long bytesMoved;
     private long tokensEvicted;
 
     // Heap scratch shared by the layers of this sequence (a cache is used by one thread at a time).
@@ -71,6 +69,11 @@ public final class NdKvCache implements KvCache {
         int lastPosition = -1;
         /** Tokens each head kept at prefill (the P of a unified P + W budget); never decremented. */
         int[] prefillKept;
+        /**
+         * First slot the policy reads scores for: under SCOPE the prefill tokens fill slots
+         * [0, prefillKept) and are never candidates, so their probabilities are never read.
+         */
+        int scoredFrom;
         /** Decoding-phase tokens each head holds now. */
         int[] decodingCount;
         /** Ring of the last R appended positions. */
@@ -173,6 +176,8 @@ public final class NdKvCache implements KvCache {
             liveTokens += kept[h].length;
         }
         state.scores = decoding.scorer().newState(heads, store.capacity());
+        state.scoredFrom = decoding.candidates() == Candidates.WHOLE_CACHE ? 0
+                : Arrays.stream(state.prefillKept).min().orElse(0);
         state.promptEnd = positions[m - 1] + 1;
         state.lastPosition = positions[m - 1];
         state.phase = Phase.READY;
@@ -359,12 +364,12 @@ public final class NdKvCache implements KvCache {
         LayerStore store = state.store;
         int prefillMax = Arrays.stream(state.prefillKept).max().orElse(0);
         int decodingSlots = store.capacity() - prefillMax;
-        int newCapacity = store.capacity() + policy.decoding().growthChunk(decodingSlots);
         long before = store.allocatedBytes();
-        bytesMoved += store.grow(newCapacity);
-        state.scores.grow(newCapacity);
+        store.grow(policy.decoding().growthChunk(decodingSlots));
+        state.scores.grow(store.capacity());
         addAllocated(store.allocatedBytes() - before);
-        LOG.debug("layer {} storage grew to {} slots per head", layer, newCapacity);
+        LOG.debug("layer {} storage grew to {} slots per head in {} segments", layer, store.capacity(),
+                store.segments().size());
     }
 
     @Override
@@ -423,17 +428,16 @@ public final class NdKvCache implements KvCache {
 
     private void attendHeads(LayerStore store, int slots, float[] query, int fromHead, int toHead, float[] block) {
         int d = layout.headDim();
-        int capacity = store.capacity();
-        FloatBuffer keys = store.keyBuffer();
-        FloatBuffer values = store.valueBuffer();
         for (int h = fromHead; h < toHead; h++) {
             int firstQuery = h * queriesPerHead;
-            int base = h * capacity * d;
             int probBase = firstQuery * slots;
-            for (int s0 = 0; s0 < slots; s0 += BLOCK_ROWS) {
-                int rows = Math.min(BLOCK_ROWS, slots - s0);
-                keys.get(base + s0 * d, block, 0, rows * d);
-                kernel.scoreRows(query, firstQuery * d, queriesPerHead, block, rows, d, probs, probBase + s0, slots);
+            for (LayerStore.Segment segment : store.segments()) {
+                int end = Math.min(slots, segment.start + segment.size);
+                for (int s0 = segment.start; s0 < end; s0 += BLOCK_ROWS) {
+                    int rows = Math.min(BLOCK_ROWS, end - s0);
+                    segment.keyBuffer.get(segment.offset(h, s0, d), block, 0, rows * d);
+                    kernel.scoreRows(query, firstQuery * d, queriesPerHead, block, rows, d, probs, probBase + s0, slots);
+                }
             }
             for (int q = 0; q < queriesPerHead; q++) {
                 int row = probBase + q * slots;
@@ -442,10 +446,13 @@ public final class NdKvCache implements KvCache {
                 }
                 softmax(probs, row, slots);
             }
-            for (int s0 = 0; s0 < slots; s0 += BLOCK_ROWS) {
-                int rows = Math.min(BLOCK_ROWS, slots - s0);
-                values.get(base + s0 * d, block, 0, rows * d);
-                kernel.accumulateRows(probs, probBase + s0, slots, queriesPerHead, block, rows, d, outRow, firstQuery * d);
+            for (LayerStore.Segment segment : store.segments()) {
+                int end = Math.min(slots, segment.start + segment.size);
+                for (int s0 = segment.start; s0 < end; s0 += BLOCK_ROWS) {
+                    int rows = Math.min(BLOCK_ROWS, end - s0);
+                    segment.valueBuffer.get(segment.offset(h, s0, d), block, 0, rows * d);
+                    kernel.accumulateRows(probs, probBase + s0, slots, queriesPerHead, block, rows, d, outRow, firstQuery * d);
+                }
             }
         }
     }
@@ -494,25 +501,46 @@ public final class NdKvCache implements KvCache {
                     + slots + " slots at stride " + rowStride + " (" + needed + " floats), was " + probabilities.length);
         }
         ensureProbs(slots);
+        int from = policyReadsProbabilities() ? state.scoredFrom : slots;
         for (int q = 0; q < layout.queryHeads(); q++) {
-            System.arraycopy(probabilities, q * rowStride, probs, q * slots, slots);
+            System.arraycopy(probabilities, q * rowStride + from, probs, q * slots + from, slots - from);
         }
         requireProbabilities(state, slots);
         afterAttention(state, true);
     }
 
+    /**
+     * Validates the columns the policy reads (all from {@code scoredFrom}; none when the policy
+     * never scores by attention) and zeroes those of empty slots. Columns the policy never reads
+     * cannot affect the cache and are not scanned, which keeps observe() cheap next to attention.
+     */
     private void requireProbabilities(Layer state, int slots) {
+        if (!policyReadsProbabilities()) {
+            return;
+        }
+        LayerStore store = state.store;
         for (int q = 0; q < layout.queryHeads(); q++) {
             int h = q / queriesPerHead;
-            for (int s = 0; s < slots; s++) {
-                float p = probs[q * slots + s];
-                if (state.store.position(h, s) < 0) {
-                    probs[q * slots + s] = 0f;
-                } else if (!(p >= 0f && p <= 1.0001f)) {
-                    throw new IllegalArgumentException("probs[" + q + ", " + s + "] = " + p + " is not a probability in [0, 1]");
+            int row = q * slots;
+            for (int s = state.scoredFrom; s < slots; s++) {
+                float p = probs[row + s];
+                if (!(p >= 0f && p <= 1.0001f)) {
+                    if (store.position(h, s) >= 0) {
+                        throw new IllegalArgumentException("probs[" + q + ", " + s + "] = " + p
+                                + " is not a probability in [0, 1]");
+                    }
+                }
+            }
+            for (int s = state.scoredFrom; s < slots; s++) {
+                if (store.position(h, s) < 0) {
+                    probs[row + s] = 0f;
                 }
             }
         }
+    }
+
+    private boolean policyReadsProbabilities() {
+        return policy.decoding().needsAttention();
     }
 
     @Override
@@ -539,17 +567,24 @@ public final class NdKvCache implements KvCache {
     /** Per storage head, the sum (or max) of its query heads' probabilities, fed to the scorer. */
     private void aggregate(Layer state) {
         int slots = state.store.slots();
+        int from = state.scoredFrom;
         boolean max = policy.gqa() == GqaMode.MAX;
         for (int h = 0; h < heads; h++) {
             int first = h * queriesPerHead;
-            System.arraycopy(probs, first * slots, aggregated, 0, slots);
+            System.arraycopy(probs, first * slots + from, aggregated, from, slots - from);
             for (int q = first + 1; q < first + queriesPerHead; q++) {
                 int off = q * slots;
-                for (int s = 0; s < slots; s++) {
-                    aggregated[s] = max ? Math.max(aggregated[s], probs[off + s]) : aggregated[s] + probs[off + s];
+                if (max) {
+                    for (int s = from; s < slots; s++) {
+                        aggregated[s] = Math.max(aggregated[s], probs[off + s]);
+                    }
+                } else {
+                    for (int s = from; s < slots; s++) {
+                        aggregated[s] += probs[off + s];
+                    }
                 }
             }
-            state.scores.onObserve(h, aggregated, slots, state.steps);
+            state.scores.onObserve(h, aggregated, from, slots, state.steps);
         }
     }
 
@@ -620,6 +655,7 @@ public final class NdKvCache implements KvCache {
         requirePrefilled(layer, state);
         LayerStore store = state.store;
         int slots = store.slots();
+        int d = layout.headDim();
         return new LayerView() {
             @Override
             public int layer() {
@@ -637,33 +673,55 @@ public final class NdKvCache implements KvCache {
             }
 
             @Override
-            public int capacity() {
-                return store.capacity();
-            }
-
-            @Override
             public int position(int head, int slot) {
                 return store.position(head, slot);
             }
 
             @Override
-            public INDArray keys() {
-                return store.keys().get(NDArrayIndex.all(), NDArrayIndex.interval(0, slots), NDArrayIndex.all());
+            public int segments() {
+                return store.segments().size();
             }
 
             @Override
-            public INDArray values() {
-                return store.values().get(NDArrayIndex.all(), NDArrayIndex.interval(0, slots), NDArrayIndex.all());
+            public int segmentStart(int segment) {
+                return store.segments().get(segment).start;
             }
 
             @Override
-            public FloatBuffer keyBuffer() {
-                return store.keyBuffer().asReadOnlyBuffer();
+            public int segmentSlots(int segment) {
+                return store.segments().get(segment).size;
             }
 
             @Override
-            public FloatBuffer valueBuffer() {
-                return store.valueBuffer().asReadOnlyBuffer();
+            public INDArray keys(int segment) {
+                return store.segments().get(segment).keys;
+            }
+
+            @Override
+            public INDArray values(int segment) {
+                return store.segments().get(segment).values;
+            }
+
+            @Override
+            public FloatBuffer keyBuffer(int segment) {
+                return store.segments().get(segment).keyBuffer.asReadOnlyBuffer();
+            }
+
+            @Override
+            public FloatBuffer valueBuffer(int segment) {
+                return store.segments().get(segment).valueBuffer.asReadOnlyBuffer();
+            }
+
+            @Override
+            public void key(int head, int slot, float[] dst, int offset) {
+                LayerStore.Segment segment = store.segmentOf(slot);
+                segment.keyBuffer.get(segment.offset(head, slot, d), dst, offset, d);
+            }
+
+            @Override
+            public void value(int head, int slot, float[] dst, int offset) {
+                LayerStore.Segment segment = store.segmentOf(slot);
+                segment.valueBuffer.get(segment.offset(head, slot, d), dst, offset, d);
             }
         };
     }
@@ -698,7 +756,8 @@ public final class NdKvCache implements KvCache {
             }
             selections[l] = layers[l].selections;
         }
-        return new CacheStats(kept, allocatedBytes, liveBytes(), peakAllocatedBytes, peakLiveBytes, bytesMoved,
+        // slot storage never relocates a kept token: eviction frees in place, growth adds a segment
+        return new CacheStats(kept, allocatedBytes, liveBytes(), peakAllocatedBytes, peakLiveBytes, 0L,
                 selections, tokensEvicted, layers[0].steps);
     }
 

@@ -26,9 +26,11 @@ public interface DecodingScorer {
 
         /**
          * The step's attention probabilities for one storage head, already aggregated over its
-         * query heads: {@code probs[slot]} for slots {@code [0, slots)}, zero for empty slots.
+         * query heads: {@code probs[slot]} for slots {@code [fromSlot, toSlot)}, zero for empty
+         * slots. Slots below {@code fromSlot} hold tokens that are never candidates (SCOPE's
+         * prefill set) and get no update.
          */
-        void onObserve(int head, float[] probs, int slots, long step);
+        void onObserve(int head, float[] probs, int fromSlot, int toSlot, long step);
 
         /** The score of the token at {@code slot} with absolute {@code position}; higher keeps. */
         float score(int head, int slot, int position, long step);

@@ -62,7 +62,7 @@ public record DecodingStrategy(String describe, Candidates candidates, BudgetSch
     /** Slots to add when a head runs out, given its current decoding slots. */
     public int growthChunk(int currentDecodingSlots) {
         if (budget instanceof BudgetSchedule.Growing) {
-            return Math.max(16, periodSlack() + 1);
+            return Math.max(64, periodSlack() + 1);
         }
         if (budget instanceof BudgetSchedule.Fixed) {
             return 64;

@@ -31,7 +31,7 @@ public record OldestFirst() implements DecodingScorer {
             }
 
             @Override
-            public void onObserve(int head, float[] probs, int slots, long step) {
+            public void onObserve(int head, float[] probs, int fromSlot, int toSlot, long step) {
             }
 
             @Override

@@ -30,7 +30,7 @@ public record RandomScore(long seed) implements DecodingScorer {
             }
 
             @Override
-            public void onObserve(int head, float[] probs, int slots, long step) {
+            public void onObserve(int head, float[] probs, int fromSlot, int toSlot, long step) {
             }
 
             @Override

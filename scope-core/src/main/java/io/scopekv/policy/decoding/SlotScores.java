@@ -11,12 +11,10 @@ final class SlotScores implements DecodingScorer.State {
     private final int depth;
     private final boolean cumulative;
     private final float[][] rings;
-    private int capacity;
 
     SlotScores(int heads, int capacity, int depth, boolean cumulative) {
         this.depth = depth;
         this.cumulative = cumulative;
-        this.capacity = capacity;
         this.rings = new float[heads][capacity * depth];
     }
 
@@ -25,7 +23,6 @@ final class SlotScores implements DecodingScorer.State {
         for (int h = 0; h < rings.length; h++) {
             rings[h] = Arrays.copyOf(rings[h], newCapacity * depth);
         }
-        capacity = newCapacity;
     }
 
     @Override
@@ -34,10 +31,10 @@ final class SlotScores implements DecodingScorer.State {
     }
 
     @Override
-    public void onObserve(int head, float[] probs, int slots, long step) {
+    public void onObserve(int head, float[] probs, int fromSlot, int toSlot, long step) {
         float[] ring = rings[head];
         int column = (int) (step % depth);
-        for (int s = 0; s < slots; s++) {
+        for (int s = fromSlot; s < toSlot; s++) {
             int i = s * depth + column;
             ring[i] = cumulative ? ring[i] + probs[s] : probs[s];
         }
