@@ -1,0 +1,109 @@
+package io.scopekv.bench.engine;
+
+import io.scopekv.bench.gguf.GgmlType;
+import io.scopekv.bench.gguf.GgufValue;
+import io.scopekv.bench.gguf.GgufWriter;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Random;
+
+/**
+ * A small random-weight Llama-architecture GGUF file for tests.
+ *
+ * @param architecture llama or qwen2
+ * @param type         encoding of the projection matrices and the embedding (norms stay F32, as in
+ *                     published GGUF files)
+ */
+record TinyModel(String architecture, int dim, int layers, int heads, int kvHeads, int ffn, int vocab,
+                 boolean biases, boolean tied, GgmlType type, boolean ropeFactors, long seed) {
+
+    static TinyModel llama(int heads, int kvHeads, GgmlType type) {
+        return new TinyModel("llama", 64, 2, heads, kvHeads, 96, 96, false, false, type, false, 11);
+    }
+
+    TinyModel withBiases() {
+        return new TinyModel("qwen2", dim, layers, heads, kvHeads, ffn, vocab, true, tied, type, ropeFactors, seed);
+    }
+
+    TinyModel withTiedOutput() {
+        return new TinyModel(architecture, dim, layers, heads, kvHeads, ffn, vocab, biases, true, type, ropeFactors, seed);
+    }
+
+    TinyModel withRopeFactors() {
+        return new TinyModel(architecture, dim, layers, heads, kvHeads, ffn, vocab, biases, tied, type, true, seed);
+    }
+
+    TinyModel withType(GgmlType other) {
+        return new TinyModel(architecture, dim, layers, heads, kvHeads, ffn, vocab, biases, tied, other, ropeFactors, seed);
+    }
+
+    int headDim() {
+        return dim / heads;
+    }
+
+    /** Writes the model; the same record always gives the same weights. */
+    Path write(Path dir) throws IOException {
+        Random r = new Random(seed);
+        String a = architecture;
+        int hd = headDim();
+        GgufWriter w = new GgufWriter()
+                .put("general.architecture", GgufValue.string(a))
+                .put(a + ".block_count", GgufValue.uint32(layers))
+                .put(a + ".embedding_length", GgufValue.uint32(dim))
+                .put(a + ".feed_forward_length", GgufValue.uint32(ffn))
+                .put(a + ".attention.head_count", GgufValue.uint32(heads))
+                .put(a + ".attention.head_count_kv", GgufValue.uint32(kvHeads))
+                .put(a + ".context_length", GgufValue.uint32(256))
+                .put(a + ".rope.freq_base", GgufValue.float32(500f))
+                .put(a + ".attention.layer_norm_rms_epsilon", GgufValue.float32(1e-5f));
+        w.tensor("token_embd.weight", type, new long[] {dim, vocab}, gaussian(r, dim * vocab, 1.0));
+        for (int l = 0; l < layers; l++) {
+            String p = "blk." + l + ".";
+            w.tensor(p + "attn_norm.weight", GgmlType.F32, new long[] {dim}, norm(r, dim));
+            w.tensor(p + "attn_q.weight", type, new long[] {dim, heads * hd}, gaussian(r, dim * heads * hd, 1 / Math.sqrt(dim)));
+            w.tensor(p + "attn_k.weight", type, new long[] {dim, kvHeads * hd}, gaussian(r, dim * kvHeads * hd, 1 / Math.sqrt(dim)));
+            w.tensor(p + "attn_v.weight", type, new long[] {dim, kvHeads * hd}, gaussian(r, dim * kvHeads * hd, 1 / Math.sqrt(dim)));
+            if (biases) {
+                w.tensor(p + "attn_q.bias", GgmlType.F32, new long[] {heads * hd}, gaussian(r, heads * hd, 0.3));
+                w.tensor(p + "attn_k.bias", GgmlType.F32, new long[] {kvHeads * hd}, gaussian(r, kvHeads * hd, 0.3));
+                w.tensor(p + "attn_v.bias", GgmlType.F32, new long[] {kvHeads * hd}, gaussian(r, kvHeads * hd, 0.3));
+            }
+            w.tensor(p + "attn_output.weight", type, new long[] {heads * hd, dim}, gaussian(r, dim * heads * hd, 1 / Math.sqrt(dim)));
+            w.tensor(p + "ffn_norm.weight", GgmlType.F32, new long[] {dim}, norm(r, dim));
+            w.tensor(p + "ffn_gate.weight", type, new long[] {dim, ffn}, gaussian(r, dim * ffn, 1 / Math.sqrt(dim)));
+            w.tensor(p + "ffn_up.weight", type, new long[] {dim, ffn}, gaussian(r, dim * ffn, 1 / Math.sqrt(dim)));
+            w.tensor(p + "ffn_down.weight", type, new long[] {ffn, dim}, gaussian(r, dim * ffn, 1 / Math.sqrt(ffn)));
+        }
+        w.tensor("output_norm.weight", GgmlType.F32, new long[] {dim}, norm(r, dim));
+        if (!tied) {
+            w.tensor("output.weight", type, new long[] {dim, vocab}, gaussian(r, dim * vocab, 1 / Math.sqrt(dim)));
+        }
+        if (ropeFactors) {
+            float[] factors = new float[hd / 2];
+            for (int i = 0; i < factors.length; i++) {
+                factors[i] = 1f + i;
+            }
+            w.tensor("rope_freqs.weight", GgmlType.F32, new long[] {hd / 2}, factors);
+        }
+        Path file = dir.resolve(a + "-" + heads + "x" + kvHeads + "-" + type + (biases ? "-bias" : "")
+                + (tied ? "-tied" : "") + (ropeFactors ? "-ropef" : "") + ".gguf");
+        w.write(file);
+        return file;
+    }
+
+    static float[] gaussian(Random r, int n, double std) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (r.nextGaussian() * std);
+        }
+        return v;
+    }
+
+    private static float[] norm(Random r, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (1 + 0.1 * r.nextGaussian());
+        }
+        return v;
+    }
+}
