@@ -14,14 +14,19 @@ public final class Generator {
      * What to generate.
      *
      * @param maxNewTokens the most tokens to generate (the stop token included)
+     * @param minNewTokens stop tokens are suppressed until this many tokens were generated
      * @param sampler      greedy or seeded sampling
      * @param stopTokens   token ids that end generation (EOS, end-of-turn); the stop token is kept
      *                     in the output
      */
-    public record Options(int maxNewTokens, Sampler sampler, Set<Integer> stopTokens) {
+    public record Options(int maxNewTokens, int minNewTokens, Sampler sampler, Set<Integer> stopTokens) {
         public Options {
             if (maxNewTokens < 1) {
                 throw new IllegalArgumentException("maxNewTokens must be at least 1, was " + maxNewTokens);
+            }
+            if (minNewTokens < 0 || minNewTokens > maxNewTokens) {
+                throw new IllegalArgumentException("minNewTokens must be in [0, maxNewTokens=" + maxNewTokens + "], was "
+                        + minNewTokens);
             }
             if (sampler == null) {
                 throw new IllegalArgumentException("sampler must not be null");
@@ -93,6 +98,13 @@ public final class Generator {
         int n = 0;
         boolean stopped = false;
         while (true) {
+            if (n < options.minNewTokens()) {
+                for (int stop : options.stopTokens()) {
+                    if (stop >= 0 && stop < logits.length) {
+                        logits[stop] = Float.NEGATIVE_INFINITY;
+                    }
+                }
+            }
             int token = picker.next(logits);
             out[n++] = token;
             if (options.stopTokens().contains(token)) {

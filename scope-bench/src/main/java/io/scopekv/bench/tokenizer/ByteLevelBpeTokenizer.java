@@ -103,11 +103,14 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
     }
 
     @Override
-    public String decode(int[] tokens) {
+    public String decode(int[] tokens, boolean skipSpecial) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         for (int id : tokens) {
             String piece = vocabulary.token(id);
             int type = vocabulary.type(id);
+            if (skipSpecial && type == Vocabulary.CONTROL) {
+                continue;
+            }
             if (type == Vocabulary.CONTROL || type == Vocabulary.USER_DEFINED) {
                 byte[] utf8 = piece.getBytes(StandardCharsets.UTF_8);
                 bytes.write(utf8, 0, utf8.length);

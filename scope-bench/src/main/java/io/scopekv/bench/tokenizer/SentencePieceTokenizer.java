@@ -117,10 +117,13 @@ public final class SentencePieceTokenizer implements Tokenizer {
     }
 
     @Override
-    public String decode(int[] tokens) {
+    public String decode(int[] tokens, boolean skipSpecial) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         for (int id : tokens) {
             String piece = vocabulary.token(id);
+            if (skipSpecial && vocabulary.type(id) == Vocabulary.CONTROL) {
+                continue;
+            }
             if (vocabulary.type(id) == Vocabulary.BYTE || isByteToken(piece)) {
                 bytes.write(Integer.parseInt(piece.substring(3, 5), 16));
             } else {

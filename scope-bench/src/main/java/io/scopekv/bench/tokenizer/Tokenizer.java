@@ -9,7 +9,16 @@ public interface Tokenizer {
     int[] encode(String text);
 
     /** The text of {@code tokens}; special tokens are written as their text. */
-    String decode(int[] tokens);
+    default String decode(int[] tokens) {
+        return decode(tokens, false);
+    }
+
+    /**
+     * The text of {@code tokens}.
+     *
+     * @param skipSpecial leave out control tokens (BOS, EOS, chat markers), as generated text is usually shown
+     */
+    String decode(int[] tokens, boolean skipSpecial);
 
     Vocabulary vocabulary();
 

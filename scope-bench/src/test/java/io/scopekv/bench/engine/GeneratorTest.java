@@ -45,7 +45,7 @@ class GeneratorTest {
         try (LlamaModel model = LlamaModel.load(file)) {
             Generator.Result full;
             try (LlamaSession s = LlamaSession.open(model, "prefill=full", AttentionPath.CACHE)) {
-                full = Generator.generate(s, PROMPT, new Generator.Options(8, Sampler.greedy(), Set.of()));
+                full = Generator.generate(s, PROMPT, new Generator.Options(8, 0, Sampler.greedy(), Set.of()));
             }
             assertThat(full.tokens()).containsExactly(expected);
             assertThat(full.stoppedByToken()).isFalse();
@@ -57,12 +57,19 @@ class GeneratorTest {
                 firstStop++;
             }
             try (LlamaSession s = LlamaSession.open(model, "prefill=full", AttentionPath.ENGINE)) {
-                Generator.Result stopped = Generator.generate(s, PROMPT, new Generator.Options(8, Sampler.greedy(), Set.of(stop)));
+                Generator.Result stopped = Generator.generate(s, PROMPT, new Generator.Options(8, 0, Sampler.greedy(), Set.of(stop)));
                 assertThat(stopped.tokens()).containsExactly(Arrays.copyOf(expected, firstStop + 1));
                 assertThat(stopped.stoppedByToken()).isTrue();
             }
             try (LlamaSession s = LlamaSession.open(model, "prefill=full", AttentionPath.ENGINE)) {
-                assertThatThrownBy(() -> Generator.generate(s, PROMPT, new Generator.Options(300, Sampler.greedy(), Set.of())))
+                // the greedy first token is a stop token, suppressed for the first minNewTokens tokens
+                Generator.Result atLeastTwo = Generator.generate(s, PROMPT,
+                        new Generator.Options(8, 2, Sampler.greedy(), Set.of(expected[0])));
+                assertThat(atLeastTwo.tokens()[0]).isNotEqualTo(expected[0]);
+                assertThat(atLeastTwo.tokens().length).isGreaterThanOrEqualTo(2);
+            }
+            try (LlamaSession s = LlamaSession.open(model, "prefill=full", AttentionPath.ENGINE)) {
+                assertThatThrownBy(() -> Generator.generate(s, PROMPT, new Generator.Options(300, 0, Sampler.greedy(), Set.of())))
                         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("context length 256");
             }
         }

@@ -98,6 +98,7 @@ class ByteLevelBpeTokenizerTest {
         int[] ids = tokenizer.encode("<|begin_of_text|>hello<|eot_id|> world");
         assertThat(ids).containsExactly(tokenizer.bosId(), id("hello"), tokenizer.eosId(), id("Ġworld"));
         assertThat(tokenizer.decode(ids)).isEqualTo("<|begin_of_text|>hello<|eot_id|> world");
+        assertThat(tokenizer.decode(ids, true)).isEqualTo("hello world");
     }
 
     @Test

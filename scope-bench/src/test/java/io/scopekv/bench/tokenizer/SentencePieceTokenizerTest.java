@@ -90,6 +90,7 @@ class SentencePieceTokenizerTest {
         int[] ids = tokenizer.encode("hello<|im_end|>world");
         assertThat(ids).containsExactly(id("▁hello"), id("<|im_end|>"), id("w"), id("or"), id("ld"));
         assertThat(tokenizer.decode(ids)).isEqualTo("hello<|im_end|>world");
+        assertThat(tokenizer.decode(ids, true)).isEqualTo("helloworld");
     }
 
     @Test
