@@ -129,7 +129,7 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
     }
 
     /** The byte-level character standing for byte {@code b}. */
-    static char byteChar(int b) {
+    public static char byteChar(int b) {
         return BYTE_TO_CHAR[b];
     }
 }

@@ -2,7 +2,10 @@ package io.scopekv.bench.engine;
 
 import io.scopekv.bench.gguf.GgmlType;
 import io.scopekv.bench.gguf.GgufValue;
+import io.scopekv.bench.gguf.GgufValueType;
 import io.scopekv.bench.gguf.GgufWriter;
+import io.scopekv.bench.tokenizer.ByteLevelBpeTokenizer;
+import io.scopekv.bench.tokenizer.Vocabulary;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Random;
@@ -14,35 +17,54 @@ import java.util.Random;
  * @param type         encoding of the projection matrices and the embedding (norms stay F32, as in
  *                     published GGUF files)
  */
-record TinyModel(String architecture, int dim, int layers, int heads, int kvHeads, int ffn, int vocab,
-                 boolean biases, boolean tied, GgmlType type, boolean ropeFactors, long seed) {
+public record TinyModel(String architecture, int dim, int layers, int heads, int kvHeads, int ffn, int vocab,
+                        boolean biases, boolean tied, GgmlType type, boolean ropeFactors, long seed, int contextLength,
+                        boolean byteTokenizer) {
 
-    static TinyModel llama(int heads, int kvHeads, GgmlType type) {
-        return new TinyModel("llama", 64, 2, heads, kvHeads, 96, 96, false, false, type, false, 11);
+    /** Ids of the control tokens of {@link #withByteTokenizer()}: 256 byte tokens come first. */
+    public static final int BOS = 256;
+    public static final int EOS = 257;
+
+    public static TinyModel llama(int heads, int kvHeads, GgmlType type) {
+        return new TinyModel("llama", 64, 2, heads, kvHeads, 96, 96, false, false, type, false, 11, 256, false);
     }
 
-    TinyModel withBiases() {
-        return new TinyModel("qwen2", dim, layers, heads, kvHeads, ffn, vocab, true, tied, type, ropeFactors, seed);
+    /**
+     * A byte-level BPE tokenizer without merges: one token per UTF-8 byte, then BOS and EOS, so the
+     * vocabulary grows to 258 and the context to 1024 to fit whole prompts.
+     */
+    public TinyModel withByteTokenizer() {
+        return new TinyModel(architecture, dim, layers, heads, kvHeads, ffn, 258, biases, tied, type, ropeFactors, seed,
+                1024, true);
     }
 
-    TinyModel withTiedOutput() {
-        return new TinyModel(architecture, dim, layers, heads, kvHeads, ffn, vocab, biases, true, type, ropeFactors, seed);
+    public TinyModel withArchitecture(String other) {
+        return new TinyModel(other, dim, layers, heads, kvHeads, ffn, vocab, biases, tied, type, ropeFactors, seed,
+                contextLength, byteTokenizer);
     }
 
-    TinyModel withRopeFactors() {
-        return new TinyModel(architecture, dim, layers, heads, kvHeads, ffn, vocab, biases, tied, type, true, seed);
+    public TinyModel withBiases() {
+        return new TinyModel("qwen2", dim, layers, heads, kvHeads, ffn, vocab, true, tied, type, ropeFactors, seed, contextLength, byteTokenizer);
     }
 
-    TinyModel withType(GgmlType other) {
-        return new TinyModel(architecture, dim, layers, heads, kvHeads, ffn, vocab, biases, tied, other, ropeFactors, seed);
+    public TinyModel withTiedOutput() {
+        return new TinyModel(architecture, dim, layers, heads, kvHeads, ffn, vocab, biases, true, type, ropeFactors, seed, contextLength, byteTokenizer);
     }
 
-    int headDim() {
+    public TinyModel withRopeFactors() {
+        return new TinyModel(architecture, dim, layers, heads, kvHeads, ffn, vocab, biases, tied, type, true, seed, contextLength, byteTokenizer);
+    }
+
+    public TinyModel withType(GgmlType other) {
+        return new TinyModel(architecture, dim, layers, heads, kvHeads, ffn, vocab, biases, tied, other, ropeFactors, seed, contextLength, byteTokenizer);
+    }
+
+    public int headDim() {
         return dim / heads;
     }
 
     /** Writes the model; the same record always gives the same weights. */
-    Path write(Path dir) throws IOException {
+    public Path write(Path dir) throws IOException {
         Random r = new Random(seed);
         String a = architecture;
         int hd = headDim();
@@ -53,7 +75,7 @@ record TinyModel(String architecture, int dim, int layers, int heads, int kvHead
                 .put(a + ".feed_forward_length", GgufValue.uint32(ffn))
                 .put(a + ".attention.head_count", GgufValue.uint32(heads))
                 .put(a + ".attention.head_count_kv", GgufValue.uint32(kvHeads))
-                .put(a + ".context_length", GgufValue.uint32(256))
+                .put(a + ".context_length", GgufValue.uint32(contextLength))
                 .put(a + ".rope.freq_base", GgufValue.float32(500f))
                 .put(a + ".attention.layer_norm_rms_epsilon", GgufValue.float32(1e-5f));
         w.tensor("token_embd.weight", type, new long[] {dim, vocab}, gaussian(r, dim * vocab, 1.0));
@@ -84,6 +106,26 @@ record TinyModel(String architecture, int dim, int layers, int heads, int kvHead
                 factors[i] = 1f + i;
             }
             w.tensor("rope_freqs.weight", GgmlType.F32, new long[] {hd / 2}, factors);
+        }
+        if (byteTokenizer) {
+            String[] tokens = new String[vocab];
+            int[] types = new int[vocab];
+            for (int b = 0; b < 256; b++) {
+                tokens[b] = String.valueOf(ByteLevelBpeTokenizer.byteChar(b));
+                types[b] = Vocabulary.NORMAL;
+            }
+            tokens[BOS] = "<|begin_of_text|>";
+            tokens[EOS] = "<|eot_id|>";
+            types[BOS] = Vocabulary.CONTROL;
+            types[EOS] = Vocabulary.CONTROL;
+            w.put("tokenizer.ggml.model", GgufValue.string("gpt2"))
+                    .put("tokenizer.ggml.pre", GgufValue.string("llama-bpe"))
+                    .put("tokenizer.ggml.tokens", GgufValue.array(GgufValueType.STRING, tokens))
+                    .put("tokenizer.ggml.token_type", GgufValue.array(GgufValueType.INT32, types))
+                    .put("tokenizer.ggml.merges", GgufValue.array(GgufValueType.STRING, new String[0]))
+                    .put("tokenizer.ggml.bos_token_id", GgufValue.uint32(BOS))
+                    .put("tokenizer.ggml.eos_token_id", GgufValue.uint32(EOS))
+                    .put("tokenizer.ggml.add_bos_token", GgufValue.of(GgufValueType.BOOL, true));
         }
         Path file = dir.resolve(a + "-" + heads + "x" + kvHeads + "-" + type + (biases ? "-bias" : "")
                 + (tied ? "-tied" : "") + (ropeFactors ? "-ropef" : "") + ".gguf");
