@@ -39,17 +39,17 @@ public final class LlamaSession implements AutoCloseable {
     private int position;
     private long scoreBlockElements = SCORE_BLOCK_ELEMENTS;
 
-    // decode-step buffers: column vectors so that W [out, in] · x [in, 1] needs no transpose
+    // decode-step buffers, allocated once: W [out, in] · x [in] needs no transpose
     private final float[] x;            // [dim] residual stream
-    private final INDArray xn;          // [dim, 1] normalized input of a projection
-    private final INDArray q;           // [queryHeads * headDim, 1]
-    private final INDArray k;           // [kvHeads * headDim, 1]
-    private final INDArray v;           // [kvHeads * headDim, 1]
-    private final INDArray attn;        // [queryHeads * headDim, 1] attention output
-    private final INDArray proj;        // [dim, 1] output of Wo and of Wdown
-    private final INDArray gate;        // [ffnDim, 1]
-    private final INDArray up;          // [ffnDim, 1]
-    private final INDArray logits;      // [vocab, 1]
+    private final INDArray xn;          // [dim] normalized input of a projection
+    private final INDArray q;           // [queryHeads * headDim]
+    private final INDArray k;           // [kvHeads * headDim]
+    private final INDArray v;           // [kvHeads * headDim]
+    private final INDArray attn;        // [queryHeads * headDim] attention output
+    private final INDArray proj;        // [dim] output of Wo and of Wdown
+    private final INDArray gate;        // [ffnDim]
+    private final INDArray up;          // [ffnDim]
+    private final INDArray logits;      // [vocab]
     private final float[] qf;
     private final float[] kf;
     private final float[] vf;
@@ -83,15 +83,15 @@ public final class LlamaSession implements AutoCloseable {
         int qDim = c.queryHeads() * c.headDim();
         int kvDim = c.kvHeads() * c.headDim();
         x = new float[c.dim()];
-        xn = column(c.dim());
-        q = column(qDim);
-        k = column(kvDim);
-        v = column(kvDim);
-        attn = column(qDim);
-        proj = column(c.dim());
-        gate = column(c.ffnDim());
-        up = column(c.ffnDim());
-        logits = column(c.vocabSize());
+        xn = vector(c.dim());
+        q = vector(qDim);
+        k = vector(kvDim);
+        v = vector(kvDim);
+        attn = vector(qDim);
+        proj = vector(c.dim());
+        gate = vector(c.ffnDim());
+        up = vector(c.ffnDim());
+        logits = vector(c.vocabSize());
         qf = new float[qDim];
         kf = new float[kvDim];
         vf = new float[kvDim];
@@ -295,7 +295,7 @@ public final class LlamaSession implements AutoCloseable {
                 attendOverView(l);
             }
             attn.data().asNioFloat().put(0, attnf);
-            Nd4j.gemm(w.wo(), attn, proj, false, false, 1.0, 0.0);
+            matVec(w.wo(), attn, proj);
             addInto(x, proj);
 
             normInto(x, w.ffnNorm(), xn);
@@ -303,7 +303,7 @@ public final class LlamaSession implements AutoCloseable {
             project(w.wUp(), xn, up, upf, null);         // [ffnDim]
             swiglu(gatef, upf);
             gate.data().asNioFloat().put(0, gatef);
-            Nd4j.gemm(w.wDown(), gate, proj, false, false, 1.0, 0.0);
+            matVec(w.wDown(), gate, proj);
             addInto(x, proj);
         }
         position++;
@@ -373,7 +373,7 @@ public final class LlamaSession implements AutoCloseable {
 
     private float[] logitsOfResidual() {
         normInto(x, model.outputNorm(), xn);
-        Nd4j.gemm(model.output(), xn, logits, false, false, 1.0, 0.0);  // [vocab, 1]
+        matVec(model.output(), xn, logits);  // [vocab]
         float[] out = new float[c.vocabSize()];
         logits.data().asNioFloat().get(0, out);
         return out;
@@ -394,11 +394,19 @@ public final class LlamaSession implements AutoCloseable {
         System.arraycopy(model.tokenEmbedding().getRow(token).toFloatVector(), 0, dst, offset, c.dim());
     }
 
-    /** {@code y = W x (+ b)} into the preallocated column {@code out} and its heap copy. */
+    /** {@code y = W x (+ b)} into the preallocated vector {@code out} and its heap copy. */
     private static void project(INDArray w, INDArray in, INDArray out, float[] outf, float[] bias) {
-        Nd4j.gemm(w, in, out, false, false, 1.0, 0.0);
+        matVec(w, in, out);
         out.data().asNioFloat().get(0, outf);
         addBias(outf, 0, bias);
+    }
+
+    /**
+     * {@code out = W in} for a row-major {@code [rows, cols]} matrix: BLAS gemv, which streams the
+     * matrix about three times faster here than a general matrix product with one column.
+     */
+    private static void matVec(INDArray w, INDArray in, INDArray out) {
+        Nd4j.getBlasWrapper().level2().gemv('c', 'N', 1.0, w, in, 0.0, out);
     }
 
     private void normInto(float[] src, float[] weight, INDArray dst) {
@@ -515,8 +523,8 @@ public final class LlamaSession implements AutoCloseable {
         return out;
     }
 
-    private static INDArray column(int n) {
-        return Nd4j.create(DataType.FLOAT, n, 1);
+    private static INDArray vector(int n) {
+        return Nd4j.create(DataType.FLOAT, n);
     }
 
     @Override
