@@ -19,10 +19,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The engine against {@link ReferenceLlama}, a float64 full recomputation over the same
  * dequantized weights, for a 9-token prompt and 20 decode steps, through both attention paths.
  *
- * <p>Tolerance: relative L2 error of the logits at most 1e-4 for every tensor type. F16 and Q8_0
- * models meet the F32 bound here because the reference reads the same dequantized weights, so only
- * float32 arithmetic separates the two; the quantization error itself is bounded separately in
- * {@link #q8ModelStaysCloseToItsFloat32Original}.
+ * <p>Tolerance: relative L2 error of the logits at most 1e-4 for every tensor type. Quantized models
+ * (F16, BF16, Q8_0, Q4_0, Q4_K with Q6_K) meet the F32 bound here because the reference reads the
+ * same dequantized weights, so only float32 arithmetic separates the two; the quantization error
+ * itself is bounded separately in {@link #q8ModelStaysCloseToItsFloat32Original}.
  */
 class LlamaSessionTest {
 
@@ -43,7 +43,11 @@ class LlamaSessionTest {
                 Arguments.of("MHA F16 biases tied", TinyModel.llama(4, 4, GgmlType.F16).withBiases().withTiedOutput()),
                 Arguments.of("GQA F16", TinyModel.llama(4, 2, GgmlType.F16)),
                 Arguments.of("GQA Q8_0", TinyModel.llama(4, 2, GgmlType.Q8_0)),
-                Arguments.of("MHA Q8_0 biases", TinyModel.llama(4, 4, GgmlType.Q8_0).withBiases()));
+                Arguments.of("MHA Q8_0 biases", TinyModel.llama(4, 4, GgmlType.Q8_0).withBiases()),
+                Arguments.of("GQA BF16 biases", TinyModel.llama(4, 2, GgmlType.BF16).withBiases()),
+                Arguments.of("MHA Q4_0 tied", TinyModel.llama(4, 4, GgmlType.Q4_0).withTiedOutput()),
+                Arguments.of("GQA Q4_K + Q6_K", new TinyModel("llama", 256, 2, 4, 2, 256, 96, false, false, GgmlType.Q4_K,
+                        false, 13, 256, false)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -111,6 +115,28 @@ class LlamaSessionTest {
             }
             assertThat(engine.cache().size(0, 0)).isLessThan(PROMPT.length + DECODE_STEPS);
             assertThat(engine.cache().stats().tokensEvicted()).isPositive();
+        }
+    }
+
+    @Test
+    void replicatedKvHeadsMatchTheReference() throws IOException {
+        Path file = TinyModel.llama(4, 2, GgmlType.F32).write(dir);
+        ReferenceLlama reference = new ReferenceLlama(file);
+        int[] sequence = PROMPT.clone();
+        try (LlamaModel model = LlamaModel.load(file);
+             LlamaSession engine = LlamaSession.open(model, "prefill=full,gqa=replicate", AttentionPath.ENGINE);
+             LlamaSession cache = LlamaSession.open(model, "prefill=full,gqa=replicate", AttentionPath.CACHE)) {
+            engine.prefill(PROMPT);
+            cache.prefill(PROMPT);
+            // storage heads are the 4 query heads, each holding a copy of its KV head
+            assertThat(engine.cache().view(0).heads()).isEqualTo(4);
+            for (int token : new int[] {4, 50, 7}) {
+                sequence = Arrays.copyOf(sequence, sequence.length + 1);
+                sequence[sequence.length - 1] = token;
+                double[] expected = reference.logits(sequence);
+                assertClose(engine.decode(token), expected, "engine path, token " + token);
+                assertClose(cache.decode(token), expected, "cache path, token " + token);
+            }
         }
     }
 

@@ -1,12 +1,15 @@
 package io.scopekv.bench.engine;
 
 import io.scopekv.bench.gguf.GgmlType;
+import io.scopekv.bench.gguf.Halfs;
 import io.scopekv.bench.gguf.GgufValue;
 import io.scopekv.bench.gguf.GgufValueType;
 import io.scopekv.bench.gguf.GgufWriter;
 import io.scopekv.bench.tokenizer.ByteLevelBpeTokenizer;
 import io.scopekv.bench.tokenizer.Vocabulary;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Random;
 
@@ -78,27 +81,27 @@ public record TinyModel(String architecture, int dim, int layers, int heads, int
                 .put(a + ".context_length", GgufValue.uint32(contextLength))
                 .put(a + ".rope.freq_base", GgufValue.float32(500f))
                 .put(a + ".attention.layer_norm_rms_epsilon", GgufValue.float32(1e-5f));
-        w.tensor("token_embd.weight", type, new long[] {dim, vocab}, gaussian(r, dim * vocab, 1.0));
+        matrix(w, r, "token_embd.weight", dim, vocab, 1.0);
         for (int l = 0; l < layers; l++) {
             String p = "blk." + l + ".";
             w.tensor(p + "attn_norm.weight", GgmlType.F32, new long[] {dim}, norm(r, dim));
-            w.tensor(p + "attn_q.weight", type, new long[] {dim, heads * hd}, gaussian(r, dim * heads * hd, 1 / Math.sqrt(dim)));
-            w.tensor(p + "attn_k.weight", type, new long[] {dim, kvHeads * hd}, gaussian(r, dim * kvHeads * hd, 1 / Math.sqrt(dim)));
-            w.tensor(p + "attn_v.weight", type, new long[] {dim, kvHeads * hd}, gaussian(r, dim * kvHeads * hd, 1 / Math.sqrt(dim)));
+            matrix(w, r, p + "attn_q.weight", dim, heads * hd, 1 / Math.sqrt(dim));
+            matrix(w, r, p + "attn_k.weight", dim, kvHeads * hd, 1 / Math.sqrt(dim));
+            matrix(w, r, p + "attn_v.weight", dim, kvHeads * hd, 1 / Math.sqrt(dim));
             if (biases) {
                 w.tensor(p + "attn_q.bias", GgmlType.F32, new long[] {heads * hd}, gaussian(r, heads * hd, 0.3));
                 w.tensor(p + "attn_k.bias", GgmlType.F32, new long[] {kvHeads * hd}, gaussian(r, kvHeads * hd, 0.3));
                 w.tensor(p + "attn_v.bias", GgmlType.F32, new long[] {kvHeads * hd}, gaussian(r, kvHeads * hd, 0.3));
             }
-            w.tensor(p + "attn_output.weight", type, new long[] {heads * hd, dim}, gaussian(r, dim * heads * hd, 1 / Math.sqrt(dim)));
+            matrix(w, r, p + "attn_output.weight", heads * hd, dim, 1 / Math.sqrt(dim));
             w.tensor(p + "ffn_norm.weight", GgmlType.F32, new long[] {dim}, norm(r, dim));
-            w.tensor(p + "ffn_gate.weight", type, new long[] {dim, ffn}, gaussian(r, dim * ffn, 1 / Math.sqrt(dim)));
-            w.tensor(p + "ffn_up.weight", type, new long[] {dim, ffn}, gaussian(r, dim * ffn, 1 / Math.sqrt(dim)));
-            w.tensor(p + "ffn_down.weight", type, new long[] {ffn, dim}, gaussian(r, dim * ffn, 1 / Math.sqrt(ffn)));
+            matrix(w, r, p + "ffn_gate.weight", dim, ffn, 1 / Math.sqrt(dim));
+            matrix(w, r, p + "ffn_up.weight", dim, ffn, 1 / Math.sqrt(dim));
+            matrix(w, r, p + "ffn_down.weight", ffn, dim, 1 / Math.sqrt(ffn));
         }
         w.tensor("output_norm.weight", GgmlType.F32, new long[] {dim}, norm(r, dim));
         if (!tied) {
-            w.tensor("output.weight", type, new long[] {dim, vocab}, gaussian(r, dim * vocab, 1 / Math.sqrt(dim)));
+            matrix(w, r, "output.weight", dim, vocab, 1 / Math.sqrt(dim));
         }
         if (ropeFactors) {
             float[] factors = new float[hd / 2];
@@ -131,6 +134,56 @@ public record TinyModel(String architecture, int dim, int layers, int heads, int
                 + (tied ? "-tied" : "") + (ropeFactors ? "-ropef" : "") + ".gguf");
         w.write(file);
         return file;
+    }
+
+    /**
+     * One weight matrix of {@code rows} rows and {@code cols} columns (ggml dims {@code [cols, rows]}).
+     * Types the writer cannot encode get random valid blocks instead; a Q4_K model stores its
+     * down-projection and output as Q6_K, as the Q4_K_M downloads do.
+     */
+    private void matrix(GgufWriter w, Random r, String name, int cols, int rows, double std) {
+        GgmlType t = type == GgmlType.Q4_K && (name.contains("ffn_down") || name.equals("output.weight"))
+                ? GgmlType.Q6_K : type;
+        long[] dims = {cols, rows};
+        switch (t) {
+            case F32, F16, Q8_0 -> w.tensor(name, t, dims, gaussian(r, cols * rows, std));
+            default -> w.rawTensor(name, t, dims, randomBlocks(t, cols * rows, std, r));
+        }
+    }
+
+    /** Random blocks of {@code type} whose decoded values have roughly the given spread. */
+    private static byte[] randomBlocks(GgmlType type, int n, double std, Random r) {
+        ByteBuffer b = ByteBuffer.allocate((int) type.bytesFor(n)).order(ByteOrder.LITTLE_ENDIAN);
+        for (int block = 0; block < n / type.blockSize(); block++) {
+            switch (type) {
+                case BF16 -> b.putShort((short) (Float.floatToIntBits((float) (r.nextGaussian() * std)) >>> 16));
+                case Q4_0 -> {
+                    b.putShort(Halfs.floatToHalf((float) (std / 4)));
+                    randomBytes(b, 16, r);
+                }
+                case Q4_K -> {
+                    float d = (float) (std / 300);
+                    b.putShort(Halfs.floatToHalf(d));
+                    b.putShort(Halfs.floatToHalf(d * 7.5f));
+                    randomBytes(b, 12 + 128, r);
+                }
+                case Q6_K -> {
+                    randomBytes(b, 128 + 64, r);
+                    for (int i = 0; i < 16; i++) {
+                        b.put((byte) (1 + r.nextInt(127)));
+                    }
+                    b.putShort(Halfs.floatToHalf((float) (std / 1024)));
+                }
+                default -> throw new IllegalArgumentException("no random encoder for " + type);
+            }
+        }
+        return b.array();
+    }
+
+    private static void randomBytes(ByteBuffer b, int n, Random r) {
+        byte[] bytes = new byte[n];
+        r.nextBytes(bytes);
+        b.put(bytes);
     }
 
     static float[] gaussian(Random r, int n, double std) {

@@ -164,6 +164,22 @@ class GgufRoundTripTest {
     }
 
     @Test
+    void readsVersion2AndBf16() throws IOException {
+        byte[] bf16 = {(byte) 0x80, 0x3F, (byte) 0xA0, (byte) 0xC0}; // 1.0, -5.0 little-endian
+        Path file = dir.resolve("v3.gguf");
+        new GgufWriter().put("k", GgufValue.string("v")).rawTensor("b", GgmlType.BF16, new long[] {2}, bf16).write(file);
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[4] = 2; // version 2 differs from 3 only in that it is always little-endian
+        Path v2 = dir.resolve("v2.gguf");
+        Files.write(v2, bytes);
+        try (GgufFile g = GgufFile.open(v2)) {
+            assertThat(g.version()).isEqualTo(2);
+            assertThat(g.getString("k")).isEqualTo("v");
+            assertThat(g.dequantize("b")).containsExactly(1.0f, -5.0f);
+        }
+    }
+
+    @Test
     void truncatedDataIsReported() throws IOException {
         Path file = dir.resolve("full.gguf");
         new GgufWriter().tensor("t", GgmlType.F32, new long[] {64}, new float[64]).write(file);
