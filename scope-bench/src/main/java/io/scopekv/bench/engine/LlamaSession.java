@@ -5,6 +5,7 @@ import io.scopekv.KvCache;
 import io.scopekv.LayerView;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -192,7 +193,7 @@ public final class LlamaSession implements AutoCloseable {
         float[] qHeads = headsMajor(qs, t, c.queryHeads());   // [queryHeads, T, headDim]
         float[] kHeads = headsMajor(ks, t, c.kvHeads());      // [kvHeads, T, headDim]
         float[] vHeads = headsMajor(vs, t, c.kvHeads());      // [kvHeads, T, headDim]
-        float[] attended = causalAttention(qHeads, kHeads, vHeads, t, tmp); // [T, queryHeads * headDim]
+        float[] attended = causalAttention(qHeads, kHeads, vHeads, t); // [T, queryHeads * headDim]
 
         INDArray attendedArray = tmp.add(Nd4j.create(attended, new long[] {t, qDim}, DataType.FLOAT));
         addInto(xs, rows(tmp.add(Nd4j.matmul(attendedArray, w.wo(), false, true, false))));
@@ -221,7 +222,7 @@ public final class LlamaSession implements AutoCloseable {
      *
      * @return {@code [T, queryHeads * headDim]}
      */
-    private float[] causalAttention(float[] qHeads, float[] kHeads, float[] vHeads, int t, Temporaries tmp) {
+    private float[] causalAttention(float[] qHeads, float[] kHeads, float[] vHeads, int t) {
         int hd = c.headDim();
         int group = c.groupSize();
         int kvHeads = c.kvHeads();
@@ -253,7 +254,7 @@ public final class LlamaSession implements AutoCloseable {
                     sb.get(rowIndex * r1, scoreRow);
                     scaleScores(scoreRow, visible);
                     softmax(scoreRow, visible);
-                    java.util.Arrays.fill(scoreRow, visible, r1, 0f);
+                    Arrays.fill(scoreRow, visible, r1, 0f);
                     sb.put(rowIndex * r1, scoreRow);
                 }
                 INDArray o = block.add(Nd4j.matmul(scores, vs)); // [kvHeads, group * n, headDim]
@@ -356,7 +357,7 @@ public final class LlamaSession implements AutoCloseable {
                     scores[s] = p;
                     sum += p;
                 }
-                java.util.Arrays.fill(attnf, qOff, qOff + hd, 0f);
+                Arrays.fill(attnf, qOff, qOff + hd, 0f);
                 for (int s = 0; s < slots; s++) {
                     float p = scores[s] / sum;
                     probs[qh * slots + s] = p;

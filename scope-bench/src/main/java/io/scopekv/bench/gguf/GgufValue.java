@@ -1,5 +1,6 @@
 package io.scopekv.bench.gguf;
 
+import java.lang.reflect.Array;
 import java.util.Arrays;
 
 /**
@@ -60,7 +61,7 @@ public record GgufValue(GgufValueType type, GgufValueType elementType, Object va
         if (type != GgufValueType.ARRAY) {
             throw new IllegalStateException("value of type " + type + " is not an ARRAY");
         }
-        return java.lang.reflect.Array.getLength(value);
+        return Array.getLength(value);
     }
 
     private static Class<?> javaClass(GgufValueType type, GgufValueType element) {

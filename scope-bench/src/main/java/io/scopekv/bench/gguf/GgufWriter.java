@@ -2,6 +2,7 @@ package io.scopekv.bench.gguf;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.reflect.Array;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -122,7 +123,7 @@ public final class GgufWriter {
             sink.u64(v.length());
             Object a = v.value();
             for (int i = 0; i < v.length(); i++) {
-                Object element = java.lang.reflect.Array.get(a, i);
+                Object element = Array.get(a, i);
                 if (element instanceof GgufValue nested) {
                     writeValue(sink, nested);
                 } else {

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -180,7 +181,7 @@ public final class LongGenBenchCommand {
                     return e;
                 }
             }
-            throw new IllegalArgumentException(flag + " must be one of " + java.util.Arrays.toString(values).toLowerCase(Locale.ROOT)
+            throw new IllegalArgumentException(flag + " must be one of " + Arrays.toString(values).toLowerCase(Locale.ROOT)
                     + ", was '" + value + "'");
         }
     }

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -145,15 +146,15 @@ public final class LongGenBenchRunner {
         double tokensPerSecond = decodeNanos == 0 ? 0 : decodedTokens / (decodeNanos / 1e9);
         Map<String, Object> scores = new LinkedHashMap<>();
         scores.put("policy", policy);
-        scores.put("task", task.name().toLowerCase(java.util.Locale.ROOT));
+        scores.put("task", task.name().toLowerCase(Locale.ROOT));
         scores.put("examples", examples.size());
         scores.put("score", score);
         scores.put("generated_tokens", generated);
         scores.put("decode_tokens_per_second", tokensPerSecond);
         scores.put("cache_peak_live_bytes", peakLive);
         scores.put("max_new_tokens", settings.maxNewTokens());
-        scores.put("prompt_format", settings.format().name().toLowerCase(java.util.Locale.ROOT));
-        scores.put("attention_path", settings.path().name().toLowerCase(java.util.Locale.ROOT));
+        scores.put("prompt_format", settings.format().name().toLowerCase(Locale.ROOT));
+        scores.put("attention_path", settings.path().name().toLowerCase(Locale.ROOT));
         Files.writeString(dir.resolve("scores.json"), Json.write(scores) + "\n", StandardCharsets.UTF_8);
         return new PolicyResult(policy, score, examples.size(), generated, tokensPerSecond, peakLive, dir);
     }

@@ -12,6 +12,8 @@ import java.util.Map;
  * split into words by a {@link PreTokenizer}, each word's UTF-8 bytes are written as printable
  * characters (GPT-2's byte-to-unicode table, so a space is {@code Ġ}), and the adjacent pair with
  * the lowest merge rank is merged until no ranked pair remains.
+ *
+ * <p>Words seen before are looked up in a cache, so an instance is not thread-safe.
  */
 public final class ByteLevelBpeTokenizer implements Tokenizer {
 
