@@ -28,8 +28,12 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class LlamaSession implements AutoCloseable {
 
-    /** Default upper bound on the elements of one prefill score block {@code [kvHeads, group * rows, keys]}: 64 MiB. */
-    private static final long SCORE_BLOCK_ELEMENTS = 1L << 24;
+    /**
+     * Default upper bound on the elements of one prefill block (64 MiB of float32): attention scores
+     * {@code [kvHeads, group * rows, keys]} and projection outputs {@code [rows, width]} are computed
+     * for as many prompt rows at a time as fit, so long prompts need bounded memory.
+     */
+    private static final long BLOCK_ELEMENTS = 1L << 24;
 
     private final LlamaModel model;
     private final LlamaConfig c;
@@ -38,7 +42,7 @@ public final class LlamaSession implements AutoCloseable {
     private final float scale;
     private final float[] frequencies;
     private int position;
-    private long scoreBlockElements = SCORE_BLOCK_ELEMENTS;
+    private long blockElements = BLOCK_ELEMENTS;
 
     // decode-step buffers, allocated once: W [out, in] · x [in] needs no transpose
     private final float[] x;            // [dim] residual stream
@@ -111,12 +115,12 @@ public final class LlamaSession implements AutoCloseable {
         return new LlamaSession(model, cache, path);
     }
 
-    /** Caps the prefill score block; tests use a small cap to exercise blocked causal attention. */
-    void scoreBlockElements(long elements) {
+    /** Caps the prefill blocks; tests use a small cap to exercise blocked prefill. */
+    void blockElements(long elements) {
         if (elements < 1) {
-            throw new IllegalArgumentException("score block must hold at least one element, was " + elements);
+            throw new IllegalArgumentException("a prefill block must hold at least one element, was " + elements);
         }
-        this.scoreBlockElements = elements;
+        this.blockElements = elements;
     }
 
     public KvCache cache() {
@@ -158,30 +162,32 @@ public final class LlamaSession implements AutoCloseable {
             positions[i] = i;
         }
         for (int l = 0; l < c.layers(); l++) {
-            try (Temporaries tmp = new Temporaries()) {
-                prefillLayer(l, model.layer(l), xs, t, positions, tmp);
-            }
+            prefillLayer(l, model.layer(l), xs, t, positions);
         }
         position = t;
         System.arraycopy(xs, (t - 1) * dim, x, 0, dim);
         return logitsOfResidual();
     }
 
-    private void prefillLayer(int l, LlamaModel.Layer w, float[] xs, int t, int[] positions, Temporaries tmp) {
+    private void prefillLayer(int l, LlamaModel.Layer w, float[] xs, int t, int[] positions) {
         int dim = c.dim();
         int hd = c.headDim();
         int qDim = c.queryHeads() * hd;
         int kvDim = c.kvHeads() * hd;
-        INDArray xnAll = tmp.add(Nd4j.create(DataType.FLOAT, t, dim));                  // [T, dim]
-        FloatBuffer xnb = xnAll.data().asNioFloat();
-        float[] row = new float[dim];
-        for (int i = 0; i < t; i++) {
-            rmsNorm(xs, i * dim, w.attnNorm(), row);
-            xnb.put(i * dim, row);
+        int widest = Math.max(Math.max(qDim, dim), c.ffnDim());
+        int blockRows = (int) Math.max(1, Math.min(t, blockElements / widest));
+        float[] qs = new float[t * qDim];   // [T, queryHeads * headDim]
+        float[] ks = new float[t * kvDim];  // [T, kvHeads * headDim]
+        float[] vs = new float[t * kvDim];  // [T, kvHeads * headDim]
+        for (int r0 = 0; r0 < t; r0 += blockRows) {
+            int n = Math.min(t - r0, blockRows);
+            try (Temporaries tmp = new Temporaries()) {
+                INDArray xn = tmp.add(normalizedRows(xs, r0, n, w.attnNorm()));                     // [n, dim]
+                copyRows(tmp.add(Nd4j.matmul(xn, w.wq(), false, true, false)), qs, r0 * qDim);    // [n, qDim]
+                copyRows(tmp.add(Nd4j.matmul(xn, w.wk(), false, true, false)), ks, r0 * kvDim);   // [n, kvDim]
+                copyRows(tmp.add(Nd4j.matmul(xn, w.wv(), false, true, false)), vs, r0 * kvDim);   // [n, kvDim]
+            }
         }
-        float[] qs = rows(tmp.add(Nd4j.matmul(xnAll, w.wq(), false, true, false)));  // [T, queryHeads * headDim]
-        float[] ks = rows(tmp.add(Nd4j.matmul(xnAll, w.wk(), false, true, false)));  // [T, kvHeads * headDim]
-        float[] vs = rows(tmp.add(Nd4j.matmul(xnAll, w.wv(), false, true, false)));  // [T, kvHeads * headDim]
         for (int i = 0; i < t; i++) {
             addBias(qs, i * qDim, w.bq());
             addBias(ks, i * kvDim, w.bk());
@@ -195,24 +201,40 @@ public final class LlamaSession implements AutoCloseable {
         float[] vHeads = headsMajor(vs, t, c.kvHeads());      // [kvHeads, T, headDim]
         float[] attended = causalAttention(qHeads, kHeads, vHeads, t); // [T, queryHeads * headDim]
 
-        INDArray attendedArray = tmp.add(Nd4j.create(attended, new long[] {t, qDim}, DataType.FLOAT));
-        addInto(xs, rows(tmp.add(Nd4j.matmul(attendedArray, w.wo(), false, true, false))));
-
-        for (int i = 0; i < t; i++) {
-            rmsNorm(xs, i * dim, w.ffnNorm(), row);
-            xnb.put(i * dim, row);
+        for (int r0 = 0; r0 < t; r0 += blockRows) {
+            int n = Math.min(t - r0, blockRows);
+            try (Temporaries tmp = new Temporaries()) {
+                INDArray a = tmp.add(Nd4j.create(Arrays.copyOfRange(attended, r0 * qDim, (r0 + n) * qDim),
+                        new long[] {n, qDim}, DataType.FLOAT));                                     // [n, qDim]
+                addRows(xs, r0 * dim, rows(tmp.add(Nd4j.matmul(a, w.wo(), false, true, false))));   // [n, dim]
+                INDArray xn = tmp.add(normalizedRows(xs, r0, n, w.ffnNorm()));                      // [n, dim]
+                float[] g = rows(tmp.add(Nd4j.matmul(xn, w.wGate(), false, true, false)));          // [n, ffnDim]
+                float[] u = rows(tmp.add(Nd4j.matmul(xn, w.wUp(), false, true, false)));            // [n, ffnDim]
+                swiglu(g, u);
+                INDArray hidden = tmp.add(Nd4j.create(g, new long[] {n, c.ffnDim()}, DataType.FLOAT));
+                addRows(xs, r0 * dim, rows(tmp.add(Nd4j.matmul(hidden, w.wDown(), false, true, false)))); // [n, dim]
+            }
         }
-        float[] g = rows(tmp.add(Nd4j.matmul(xnAll, w.wGate(), false, true, false)));   // [T, ffnDim]
-        float[] u = rows(tmp.add(Nd4j.matmul(xnAll, w.wUp(), false, true, false)));     // [T, ffnDim]
-        swiglu(g, u);
-        INDArray hidden = tmp.add(Nd4j.create(g, new long[] {t, c.ffnDim()}, DataType.FLOAT));
-        addInto(xs, rows(tmp.add(Nd4j.matmul(hidden, w.wDown(), false, true, false))));
+        try (Temporaries tmp = new Temporaries()) {
+            cache.prefill(l,
+                    tmp.add(Nd4j.create(kHeads, new long[] {c.kvHeads(), t, hd}, DataType.FLOAT)),
+                    tmp.add(Nd4j.create(vHeads, new long[] {c.kvHeads(), t, hd}, DataType.FLOAT)),
+                    positions,
+                    tmp.add(Nd4j.create(qHeads, new long[] {c.queryHeads(), t, hd}, DataType.FLOAT)));
+        }
+    }
 
-        cache.prefill(l,
-                tmp.add(Nd4j.create(kHeads, new long[] {c.kvHeads(), t, hd}, DataType.FLOAT)),
-                tmp.add(Nd4j.create(vHeads, new long[] {c.kvHeads(), t, hd}, DataType.FLOAT)),
-                positions,
-                tmp.add(Nd4j.create(qHeads, new long[] {c.queryHeads(), t, hd}, DataType.FLOAT)));
+    /** RMSNorm of residual rows {@code [r0, r0 + n)} into a new {@code [n, dim]} array. */
+    private INDArray normalizedRows(float[] xs, int r0, int n, float[] weight) {
+        int dim = c.dim();
+        INDArray out = Nd4j.create(DataType.FLOAT, n, dim);
+        FloatBuffer ob = out.data().asNioFloat();
+        float[] row = new float[dim];
+        for (int i = 0; i < n; i++) {
+            rmsNorm(xs, (r0 + i) * dim, weight, row);
+            ob.put(i * dim, row);
+        }
+        return out;
     }
 
     /**
@@ -228,7 +250,7 @@ public final class LlamaSession implements AutoCloseable {
         int kvHeads = c.kvHeads();
         int qDim = c.queryHeads() * hd;
         float[] out = new float[t * qDim];
-        int blockRows = (int) Math.max(1, Math.min(t, scoreBlockElements / ((long) c.queryHeads() * t)));
+        int blockRows = (int) Math.max(1, Math.min(t, blockElements / ((long) c.queryHeads() * t)));
         for (int r0 = 0; r0 < t; r0 += blockRows) {
             int r1 = Math.min(t, r0 + blockRows);
             int n = r1 - r0;
@@ -492,10 +514,16 @@ public final class LlamaSession implements AutoCloseable {
         }
     }
 
-    private static void addInto(float[] x, float[] delta) {
-        for (int i = 0; i < x.length; i++) {
-            x[i] += delta[i];
+    /** {@code x[offset + i] += delta[i]} over all of {@code delta}. */
+    private static void addRows(float[] x, int offset, float[] delta) {
+        for (int i = 0; i < delta.length; i++) {
+            x[offset + i] += delta[i];
         }
+    }
+
+    /** Copies a fresh, contiguous array into {@code dst} from {@code offset} on. */
+    private static void copyRows(INDArray a, float[] dst, int offset) {
+        a.data().asNioFloat().get(0, dst, offset, (int) a.length());
     }
 
     private static void addInto(float[] x, INDArray delta) {
