@@ -82,17 +82,18 @@ public final class LongGenBenchCommand {
         Tokenizer tokenizer;
         Set<Integer> stops = new HashSet<>();
         try (GgufFile gguf = GgufFile.open(a.model)) {
-            model = LlamaModel.load(gguf);
             tokenizer = Tokenizer.fromGguf(gguf);
-            if (tokenizer.vocabulary().size() != model.config().vocabSize()) {
-                throw new IllegalArgumentException("tokenizer has " + tokenizer.vocabulary().size()
-                        + " tokens but the model's embedding has " + model.config().vocabSize() + " rows");
-            }
             stops.add(tokenizer.eosId());
             if (gguf.has("tokenizer.ggml.eot_token_id")) {
                 stops.add(gguf.getInt("tokenizer.ggml.eot_token_id"));
             }
             stops.remove(-1);
+            model = LlamaModel.load(gguf);
+        }
+        if (tokenizer.vocabulary().size() != model.config().vocabSize()) {
+            model.close();
+            throw new IllegalArgumentException("tokenizer has " + tokenizer.vocabulary().size()
+                    + " tokens but the model's embedding has " + model.config().vocabSize() + " rows");
         }
         try (model) {
             LongGenBenchRunner.Settings settings = new LongGenBenchRunner.Settings(maxNew, a.format, a.path, stops);
