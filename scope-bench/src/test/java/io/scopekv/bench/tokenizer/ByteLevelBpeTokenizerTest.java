@@ -114,6 +114,8 @@ class ByteLevelBpeTokenizerTest {
     @Test
     void preTokenizersSplitDigitsAndContractionsAsTheirFamiliesDo() {
         assertThat(PreTokenizer.LLAMA3.split("x 12345 I'M")).containsExactly("x", " ", "123", "45", " I", "'M");
+        assertThat(PreTokenizer.LLAMA3.split("Hello world!\n\n  Answer_9:")).containsExactly("Hello", " world", "!\n\n",
+                " ", " Answer", "_", "9", ":");
         assertThat(PreTokenizer.QWEN2.split("12345")).containsExactly("1", "2", "3", "4", "5");
         assertThat(PreTokenizer.GPT2.split("x 12345 I'm")).containsExactly("x", " 12345", " I", "'m");
         assertThat(PreTokenizer.GPT2.split("a  b")).containsExactly("a", " ", " b");
