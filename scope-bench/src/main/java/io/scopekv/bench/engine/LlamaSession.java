@@ -1,0 +1,585 @@
+package io.scopekv.bench.engine;
+
+import io.scopekv.CacheLayout;
+import io.scopekv.KvCache;
+import io.scopekv.LayerView;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * One sequence running through a {@link LlamaModel}: a batched prefill of the prompt, then one
+ * token per {@link #decode} step. Keys and values live only in the session's {@link KvCache}.
+ *
+ * <p>Per layer the computation is
+ * <pre>
+ *   h   = x + Wo · attention(rope(Wq · norm(x)), rope(Wk · norm(x)), Wv · norm(x))
+ *   out = h + Wdown · (silu(Wgate · norm(h)) * (Wup · norm(h)))
+ * </pre>
+ * with projections as ND4J matrix products and the element-wise steps (RMSNorm, RoPE, softmax,
+ * SwiGLU) in plain Java over the arrays' buffers. Decode steps reuse preallocated ND4J arrays, so a
+ * step allocates no off-heap memory; prefill closes its temporaries layer by layer.
+ *
+ * <p>Not thread-safe: one session per sequence and thread.
+ */
+public final class LlamaSession implements AutoCloseable {
+
+    /**
+     * Default upper bound on the elements of one prefill block (64 MiB of float32): attention scores
+     * {@code [kvHeads, group * rows, keys]} and projection outputs {@code [rows, width]} are computed
+     * for as many prompt rows at a time as fit, so long prompts need bounded memory.
+     */
+    private static final long BLOCK_ELEMENTS = 1L << 24;
+
+    private final LlamaModel model;
+    private final LlamaConfig c;
+    private final KvCache cache;
+    private final AttentionPath path;
+    private final float scale;
+    private final float[] frequencies;
+    private int position;
+    private long blockElements = BLOCK_ELEMENTS;
+
+    // decode-step buffers, allocated once: W [out, in] · x [in] needs no transpose
+    private final float[] x;            // [dim] residual stream
+    private final INDArray xn;          // [dim] normalized input of a projection
+    private final INDArray q;           // [queryHeads * headDim]
+    private final INDArray k;           // [kvHeads * headDim]
+    private final INDArray v;           // [kvHeads * headDim]
+    private final INDArray attn;        // [queryHeads * headDim] attention output
+    private final INDArray proj;        // [dim] output of Wo and of Wdown
+    private final INDArray gate;        // [ffnDim]
+    private final INDArray up;          // [ffnDim]
+    private final INDArray logits;      // [vocab]
+    private final float[] qf;
+    private final float[] kf;
+    private final float[] vf;
+    private final float[] attnf;
+    private final float[] gatef;
+    private final float[] upf;
+    private final float[] cos;          // [headDim / 2] of the current position
+    private final float[] sin;
+    private float[] probs = new float[0];     // [queryHeads, slots] of the engine's own attention
+    private float[] keyRows = new float[0];   // [slots, headDim] of one storage head
+    private float[] valueRows = new float[0];
+
+    /**
+     * A session over a cache the caller built for this model's layout
+     * ({@code CacheLayout.of(layers, queryHeads, kvHeads, headDim)}); the session closes it.
+     */
+    public LlamaSession(LlamaModel model, KvCache cache, AttentionPath path) {
+        this.model = model;
+        this.c = model.config();
+        this.cache = cache;
+        this.path = path;
+        CacheLayout expected = CacheLayout.of(c.layers(), c.queryHeads(), c.kvHeads(), c.headDim());
+        if (!cache.layout().equals(expected)) {
+            throw new IllegalArgumentException("cache layout " + cache.layout() + " does not match the model's " + expected);
+        }
+        if (path == null) {
+            throw new IllegalArgumentException("attention path must not be null");
+        }
+        this.scale = (float) (1.0 / Math.sqrt(c.headDim()));
+        this.frequencies = model.ropeFrequencies();
+        int qDim = c.queryHeads() * c.headDim();
+        int kvDim = c.kvHeads() * c.headDim();
+        x = new float[c.dim()];
+        xn = vector(c.dim());
+        q = vector(qDim);
+        k = vector(kvDim);
+        v = vector(kvDim);
+        attn = vector(qDim);
+        proj = vector(c.dim());
+        gate = vector(c.ffnDim());
+        up = vector(c.ffnDim());
+        logits = vector(c.vocabSize());
+        qf = new float[qDim];
+        kf = new float[kvDim];
+        vf = new float[kvDim];
+        attnf = new float[qDim];
+        gatef = new float[c.ffnDim()];
+        upf = new float[c.ffnDim()];
+        cos = new float[c.headDim() / 2];
+        sin = new float[c.headDim() / 2];
+    }
+
+    /** A session with a fresh cache of the given policy spec (see {@link io.scopekv.policy.PolicySpec}). */
+    public static LlamaSession open(LlamaModel model, String policySpec, AttentionPath path) {
+        LlamaConfig c = model.config();
+        KvCache cache = KvCache.builder(CacheLayout.of(c.layers(), c.queryHeads(), c.kvHeads(), c.headDim()))
+                .policy(policySpec).build();
+        return new LlamaSession(model, cache, path);
+    }
+
+    /** Caps the prefill blocks; tests use a small cap to exercise blocked prefill. */
+    void blockElements(long elements) {
+        if (elements < 1) {
+            throw new IllegalArgumentException("a prefill block must hold at least one element, was " + elements);
+        }
+        this.blockElements = elements;
+    }
+
+    public KvCache cache() {
+        return cache;
+    }
+
+    public LlamaModel model() {
+        return model;
+    }
+
+    /** The position (sequence index) the next token gets. */
+    public int position() {
+        return position;
+    }
+
+    /**
+     * Runs the whole prompt at once and stores its keys and values through {@link KvCache#prefill},
+     * passing every prompt query so that any prefill policy can score.
+     *
+     * @param tokens prompt token ids
+     * @return {@code [vocab]} logits of the next token
+     */
+    public float[] prefill(int[] tokens) {
+        if (position != 0) {
+            throw new IllegalStateException("prefill must come first; the session is already at position " + position);
+        }
+        int t = tokens.length;
+        if (t == 0) {
+            throw new IllegalArgumentException("prompt must contain at least one token");
+        }
+        requireContext(t);
+        int dim = c.dim();
+        float[] xs = new float[t * dim]; // [T, dim] residual stream
+        for (int i = 0; i < t; i++) {
+            embed(tokens[i], xs, i * dim);
+        }
+        int[] positions = new int[t];
+        for (int i = 0; i < t; i++) {
+            positions[i] = i;
+        }
+        for (int l = 0; l < c.layers(); l++) {
+            prefillLayer(l, model.layer(l), xs, t, positions);
+        }
+        position = t;
+        System.arraycopy(xs, (t - 1) * dim, x, 0, dim);
+        return logitsOfResidual();
+    }
+
+    private void prefillLayer(int l, LlamaModel.Layer w, float[] xs, int t, int[] positions) {
+        int dim = c.dim();
+        int hd = c.headDim();
+        int qDim = c.queryHeads() * hd;
+        int kvDim = c.kvHeads() * hd;
+        int widest = Math.max(Math.max(qDim, dim), c.ffnDim());
+        int blockRows = (int) Math.max(1, Math.min(t, blockElements / widest));
+        float[] qs = new float[t * qDim];   // [T, queryHeads * headDim]
+        float[] ks = new float[t * kvDim];  // [T, kvHeads * headDim]
+        float[] vs = new float[t * kvDim];  // [T, kvHeads * headDim]
+        for (int r0 = 0; r0 < t; r0 += blockRows) {
+            int n = Math.min(t - r0, blockRows);
+            try (Temporaries tmp = new Temporaries()) {
+                INDArray xn = tmp.add(normalizedRows(xs, r0, n, w.attnNorm()));                     // [n, dim]
+                copyRows(tmp.add(Nd4j.matmul(xn, w.wq(), false, true, false)), qs, r0 * qDim);    // [n, qDim]
+                copyRows(tmp.add(Nd4j.matmul(xn, w.wk(), false, true, false)), ks, r0 * kvDim);   // [n, kvDim]
+                copyRows(tmp.add(Nd4j.matmul(xn, w.wv(), false, true, false)), vs, r0 * kvDim);   // [n, kvDim]
+            }
+        }
+        for (int i = 0; i < t; i++) {
+            addBias(qs, i * qDim, w.bq());
+            addBias(ks, i * kvDim, w.bk());
+            addBias(vs, i * kvDim, w.bv());
+            angles(i);
+            rope(qs, i * qDim, c.queryHeads());
+            rope(ks, i * kvDim, c.kvHeads());
+        }
+        float[] qHeads = headsMajor(qs, t, c.queryHeads());   // [queryHeads, T, headDim]
+        float[] kHeads = headsMajor(ks, t, c.kvHeads());      // [kvHeads, T, headDim]
+        float[] vHeads = headsMajor(vs, t, c.kvHeads());      // [kvHeads, T, headDim]
+        float[] attended = causalAttention(qHeads, kHeads, vHeads, t); // [T, queryHeads * headDim]
+
+        for (int r0 = 0; r0 < t; r0 += blockRows) {
+            int n = Math.min(t - r0, blockRows);
+            try (Temporaries tmp = new Temporaries()) {
+                INDArray a = tmp.add(Nd4j.create(Arrays.copyOfRange(attended, r0 * qDim, (r0 + n) * qDim),
+                        new long[] {n, qDim}, DataType.FLOAT));                                     // [n, qDim]
+                addRows(xs, r0 * dim, rows(tmp.add(Nd4j.matmul(a, w.wo(), false, true, false))));   // [n, dim]
+                INDArray xn = tmp.add(normalizedRows(xs, r0, n, w.ffnNorm()));                      // [n, dim]
+                float[] g = rows(tmp.add(Nd4j.matmul(xn, w.wGate(), false, true, false)));          // [n, ffnDim]
+                float[] u = rows(tmp.add(Nd4j.matmul(xn, w.wUp(), false, true, false)));            // [n, ffnDim]
+                swiglu(g, u);
+                INDArray hidden = tmp.add(Nd4j.create(g, new long[] {n, c.ffnDim()}, DataType.FLOAT));
+                addRows(xs, r0 * dim, rows(tmp.add(Nd4j.matmul(hidden, w.wDown(), false, true, false)))); // [n, dim]
+            }
+        }
+        try (Temporaries tmp = new Temporaries()) {
+            cache.prefill(l,
+                    tmp.add(Nd4j.create(kHeads, new long[] {c.kvHeads(), t, hd}, DataType.FLOAT)),
+                    tmp.add(Nd4j.create(vHeads, new long[] {c.kvHeads(), t, hd}, DataType.FLOAT)),
+                    positions,
+                    tmp.add(Nd4j.create(qHeads, new long[] {c.queryHeads(), t, hd}, DataType.FLOAT)));
+        }
+    }
+
+    /** RMSNorm of residual rows {@code [r0, r0 + n)} into a new {@code [n, dim]} array. */
+    private INDArray normalizedRows(float[] xs, int r0, int n, float[] weight) {
+        int dim = c.dim();
+        INDArray out = Nd4j.create(DataType.FLOAT, n, dim);
+        FloatBuffer ob = out.data().asNioFloat();
+        float[] row = new float[dim];
+        for (int i = 0; i < n; i++) {
+            rmsNorm(xs, (r0 + i) * dim, weight, row);
+            ob.put(i * dim, row);
+        }
+        return out;
+    }
+
+    /**
+     * Causal scaled dot-product attention of every prompt token, in blocks of query rows. The query
+     * heads of one KV head are stacked into one matrix, {@code [kvHeads, group * rows, headDim]},
+     * so grouped-query attention needs no copies of K and V.
+     *
+     * @return {@code [T, queryHeads * headDim]}
+     */
+    private float[] causalAttention(float[] qHeads, float[] kHeads, float[] vHeads, int t) {
+        int hd = c.headDim();
+        int group = c.groupSize();
+        int kvHeads = c.kvHeads();
+        int qDim = c.queryHeads() * hd;
+        float[] out = new float[t * qDim];
+        int blockRows = (int) Math.max(1, Math.min(t, blockElements / ((long) c.queryHeads() * t)));
+        for (int r0 = 0; r0 < t; r0 += blockRows) {
+            int r1 = Math.min(t, r0 + blockRows);
+            int n = r1 - r0;
+            float[] qBlock = new float[kvHeads * group * n * hd];   // [kvHeads, group * n, headDim]
+            float[] kBlock = new float[kvHeads * r1 * hd];          // [kvHeads, r1, headDim]
+            float[] vBlock = new float[kvHeads * r1 * hd];
+            for (int h = 0; h < kvHeads; h++) {
+                for (int j = 0; j < group; j++) {
+                    System.arraycopy(qHeads, ((h * group + j) * t + r0) * hd, qBlock, (h * group + j) * n * hd, n * hd);
+                }
+                System.arraycopy(kHeads, h * t * hd, kBlock, h * r1 * hd, r1 * hd);
+                System.arraycopy(vHeads, h * t * hd, vBlock, h * r1 * hd, r1 * hd);
+            }
+            try (Temporaries block = new Temporaries()) {
+                INDArray qs = block.add(Nd4j.create(qBlock, new long[] {kvHeads, group * n, hd}, DataType.FLOAT));
+                INDArray ks = block.add(Nd4j.create(kBlock, new long[] {kvHeads, r1, hd}, DataType.FLOAT));
+                INDArray vs = block.add(Nd4j.create(vBlock, new long[] {kvHeads, r1, hd}, DataType.FLOAT));
+                INDArray scores = block.add(Nd4j.matmul(qs, ks, false, true, false)); // [kvHeads, group * n, r1]
+                FloatBuffer sb = scores.data().asNioFloat();
+                float[] scoreRow = new float[r1];
+                for (int rowIndex = 0; rowIndex < kvHeads * group * n; rowIndex++) {
+                    int visible = r0 + rowIndex % n + 1; // causal: query at r0 + i sees keys 0 .. r0 + i
+                    sb.get(rowIndex * r1, scoreRow);
+                    scaleScores(scoreRow, visible);
+                    softmax(scoreRow, visible);
+                    Arrays.fill(scoreRow, visible, r1, 0f);
+                    sb.put(rowIndex * r1, scoreRow);
+                }
+                INDArray o = block.add(Nd4j.matmul(scores, vs)); // [kvHeads, group * n, headDim]
+                float[] of = rows(o);
+                for (int head = 0; head < c.queryHeads(); head++) {
+                    for (int i = 0; i < n; i++) {
+                        System.arraycopy(of, (head * n + i) * hd, out, (r0 + i) * qDim + head * hd, hd);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Runs one token at the next position.
+     *
+     * @return {@code [vocab]} logits of the token after it
+     */
+    public float[] decode(int token) {
+        if (position == 0) {
+            throw new IllegalStateException("decode needs a prefilled prompt first");
+        }
+        requireContext(position + 1);
+        embed(token, x, 0);
+        angles(position);
+        for (int l = 0; l < c.layers(); l++) {
+            LlamaModel.Layer w = model.layer(l);
+            normInto(x, w.attnNorm(), xn);
+            project(w.wq(), xn, q, qf, w.bq());   // [queryHeads * headDim]
+            project(w.wk(), xn, k, kf, w.bk());   // [kvHeads * headDim]
+            project(w.wv(), xn, v, vf, w.bv());   // [kvHeads * headDim]
+            rope(qf, 0, c.queryHeads());
+            rope(kf, 0, c.kvHeads());
+            cache.append(l, kf, vf, position);
+            if (path == AttentionPath.CACHE) {
+                cache.attend(l, qf, attnf);
+            } else {
+                attendOverView(l);
+            }
+            attn.data().asNioFloat().put(0, attnf);
+            matVec(w.wo(), attn, proj);
+            addInto(x, proj);
+
+            normInto(x, w.ffnNorm(), xn);
+            project(w.wGate(), xn, gate, gatef, null);   // [ffnDim]
+            project(w.wUp(), xn, up, upf, null);         // [ffnDim]
+            swiglu(gatef, upf);
+            gate.data().asNioFloat().put(0, gatef);
+            matVec(w.wDown(), gate, proj);
+            addInto(x, proj);
+        }
+        position++;
+        return logitsOfResidual();
+    }
+
+    /**
+     * The engine's own attention for one decode step: per query head, scores over every slot of its
+     * storage head (empty slots get probability 0), softmax, weighted sum of values; then the
+     * probabilities go to the cache's policy through {@link KvCache#observe}.
+     */
+    private void attendOverView(int l) {
+        LayerView view = cache.view(l);
+        int slots = view.slots();
+        int capacity = view.capacity();
+        int hd = c.headDim();
+        // storage heads are the KV heads, or the query heads when the policy replicates K/V
+        int queriesPerStorageHead = c.queryHeads() / view.heads();
+        if (probs.length < c.queryHeads() * slots) {
+            probs = new float[c.queryHeads() * slots * 2];
+        }
+        if (keyRows.length < slots * hd) {
+            keyRows = new float[slots * hd * 2];
+            valueRows = new float[slots * hd * 2];
+        }
+        FloatBuffer keys = view.keyBuffer();
+        FloatBuffer values = view.valueBuffer();
+        float[] scores = new float[slots];
+        for (int h = 0; h < view.heads(); h++) {
+            keys.get(h * capacity * hd, keyRows, 0, slots * hd);
+            values.get(h * capacity * hd, valueRows, 0, slots * hd);
+            for (int qh = h * queriesPerStorageHead; qh < (h + 1) * queriesPerStorageHead; qh++) {
+                int qOff = qh * hd;
+                float max = Float.NEGATIVE_INFINITY;
+                for (int s = 0; s < slots; s++) {
+                    if (view.position(h, s) < 0) {
+                        scores[s] = Float.NEGATIVE_INFINITY;
+                        continue;
+                    }
+                    float dot = 0;
+                    for (int i = 0; i < hd; i++) {
+                        dot += qf[qOff + i] * keyRows[s * hd + i];
+                    }
+                    scores[s] = dot * scale;
+                    max = Math.max(max, scores[s]);
+                }
+                float sum = 0;
+                for (int s = 0; s < slots; s++) {
+                    float p = scores[s] == Float.NEGATIVE_INFINITY ? 0f : (float) Math.exp(scores[s] - max);
+                    scores[s] = p;
+                    sum += p;
+                }
+                Arrays.fill(attnf, qOff, qOff + hd, 0f);
+                for (int s = 0; s < slots; s++) {
+                    float p = scores[s] / sum;
+                    probs[qh * slots + s] = p;
+                    if (p != 0f) {
+                        for (int i = 0; i < hd; i++) {
+                            attnf[qOff + i] += p * valueRows[s * hd + i];
+                        }
+                    }
+                }
+            }
+        }
+        cache.observe(l, probs, slots);
+    }
+
+    private float[] logitsOfResidual() {
+        normInto(x, model.outputNorm(), xn);
+        matVec(model.output(), xn, logits);  // [vocab]
+        float[] out = new float[c.vocabSize()];
+        logits.data().asNioFloat().get(0, out);
+        return out;
+    }
+
+    private void requireContext(int length) {
+        if (length > c.contextLength()) {
+            throw new IllegalStateException("sequence length " + length + " exceeds the model's context length "
+                    + c.contextLength());
+        }
+    }
+
+    private void embed(int token, float[] dst, int offset) {
+        if (token < 0 || token >= c.vocabSize()) {
+            throw new IllegalArgumentException("token id " + token + " is outside the vocabulary [0, " + c.vocabSize() + ")");
+        }
+        // a row view shares the embedding's buffer; toFloatVector copies just that row to the heap
+        System.arraycopy(model.tokenEmbedding().getRow(token).toFloatVector(), 0, dst, offset, c.dim());
+    }
+
+    /** {@code y = W x (+ b)} into the preallocated vector {@code out} and its heap copy. */
+    private static void project(INDArray w, INDArray in, INDArray out, float[] outf, float[] bias) {
+        matVec(w, in, out);
+        out.data().asNioFloat().get(0, outf);
+        addBias(outf, 0, bias);
+    }
+
+    /**
+     * {@code out = W in} for a row-major {@code [rows, cols]} matrix: BLAS gemv, which streams the
+     * matrix about three times faster here than a general matrix product with one column.
+     */
+    private static void matVec(INDArray w, INDArray in, INDArray out) {
+        Nd4j.getBlasWrapper().level2().gemv('c', 'N', 1.0, w, in, 0.0, out);
+    }
+
+    private void normInto(float[] src, float[] weight, INDArray dst) {
+        float[] normed = new float[c.dim()];
+        rmsNorm(src, 0, weight, normed);
+        dst.data().asNioFloat().put(0, normed);
+    }
+
+    /** {@code out = src / sqrt(mean(src^2) + eps) * weight} over {@code src[offset, offset + dim)}. */
+    private void rmsNorm(float[] src, int offset, float[] weight, float[] out) {
+        int dim = c.dim();
+        double ss = 0;
+        for (int i = 0; i < dim; i++) {
+            ss += src[offset + i] * src[offset + i];
+        }
+        float inv = (float) (1.0 / Math.sqrt(ss / dim + c.rmsEps()));
+        for (int i = 0; i < dim; i++) {
+            out[i] = src[offset + i] * inv * weight[i];
+        }
+    }
+
+    /** cos/sin of every rotated pair at {@code pos}. */
+    private void angles(int pos) {
+        for (int i = 0; i < cos.length; i++) {
+            double angle = pos * (double) frequencies[i];
+            cos[i] = (float) Math.cos(angle);
+            sin[i] = (float) Math.sin(angle);
+        }
+    }
+
+    /** Rotates {@code heads} head vectors starting at {@code offset} by the current angles. */
+    private void rope(float[] vec, int offset, int heads) {
+        int hd = c.headDim();
+        int half = hd / 2;
+        boolean interleaved = c.ropeStyle() == RopeStyle.INTERLEAVED;
+        for (int h = 0; h < heads; h++) {
+            int base = offset + h * hd;
+            for (int i = 0; i < half; i++) {
+                int a = interleaved ? base + 2 * i : base + i;
+                int b = interleaved ? a + 1 : a + half;
+                float x0 = vec[a];
+                float x1 = vec[b];
+                vec[a] = x0 * cos[i] - x1 * sin[i];
+                vec[b] = x0 * sin[i] + x1 * cos[i];
+            }
+        }
+    }
+
+    private static void softmax(float[] row, int length) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < length; i++) {
+            max = Math.max(max, row[i]);
+        }
+        float sum = 0;
+        for (int i = 0; i < length; i++) {
+            row[i] = (float) Math.exp(row[i] - max);
+            sum += row[i];
+        }
+        for (int i = 0; i < length; i++) {
+            row[i] /= sum;
+        }
+    }
+
+    private void scaleScores(float[] row, int length) {
+        for (int i = 0; i < length; i++) {
+            row[i] *= scale;
+        }
+    }
+
+    /** {@code gate = silu(gate) * up}, element-wise. */
+    private static void swiglu(float[] g, float[] u) {
+        for (int i = 0; i < g.length; i++) {
+            g[i] = g[i] / (1f + (float) Math.exp(-g[i])) * u[i];
+        }
+    }
+
+    private static void addBias(float[] vec, int offset, float[] bias) {
+        if (bias != null) {
+            for (int i = 0; i < bias.length; i++) {
+                vec[offset + i] += bias[i];
+            }
+        }
+    }
+
+    /** {@code x[offset + i] += delta[i]} over all of {@code delta}. */
+    private static void addRows(float[] x, int offset, float[] delta) {
+        for (int i = 0; i < delta.length; i++) {
+            x[offset + i] += delta[i];
+        }
+    }
+
+    /** Copies a fresh, contiguous array into {@code dst} from {@code offset} on. */
+    private static void copyRows(INDArray a, float[] dst, int offset) {
+        a.data().asNioFloat().get(0, dst, offset, (int) a.length());
+    }
+
+    private static void addInto(float[] x, INDArray delta) {
+        FloatBuffer d = delta.data().asNioFloat();
+        for (int i = 0; i < x.length; i++) {
+            x[i] += d.get(i);
+        }
+    }
+
+    /** Reorders {@code [T, heads * headDim]} rows to {@code [heads, T, headDim]}. */
+    private float[] headsMajor(float[] tokenMajor, int t, int heads) {
+        int hd = c.headDim();
+        float[] out = new float[tokenMajor.length];
+        for (int i = 0; i < t; i++) {
+            for (int h = 0; h < heads; h++) {
+                System.arraycopy(tokenMajor, (i * heads + h) * hd, out, (h * t + i) * hd, hd);
+            }
+        }
+        return out;
+    }
+
+    /** A heap copy of a fresh, contiguous array in row-major order. */
+    private static float[] rows(INDArray a) {
+        float[] out = new float[(int) a.length()];
+        a.data().asNioFloat().get(0, out);
+        return out;
+    }
+
+    private static INDArray vector(int n) {
+        return Nd4j.create(DataType.FLOAT, n);
+    }
+
+    @Override
+    public void close() {
+        cache.close();
+        for (INDArray a : List.of(xn, q, k, v, attn, proj, gate, up, logits)) {
+            a.close();
+        }
+    }
+
+    /** Off-heap arrays to free together, so prefill leaves nothing for the garbage collector. */
+    private static final class Temporaries implements AutoCloseable {
+        private final List<INDArray> arrays = new ArrayList<>();
+
+        INDArray add(INDArray a) {
+            arrays.add(a);
+            return a;
+        }
+
+        @Override
+        public void close() {
+            for (INDArray a : arrays) {
+                if (!a.wasClosed()) {
+                    a.close();
+                }
+            }
+        }
+    }
+}

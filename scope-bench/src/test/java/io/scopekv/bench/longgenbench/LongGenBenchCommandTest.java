@@ -1,0 +1,114 @@
+package io.scopekv.bench.longgenbench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.scopekv.bench.engine.TinyModel;
+import io.scopekv.bench.gguf.GgmlType;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole pipeline on a tiny random model with a byte-level tokenizer, and the command's errors. */
+class LongGenBenchCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return LongGenBenchCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private Path data(String name, String prompt) throws IOException {
+        Path file = dir.resolve(name);
+        String line = Json.write(Map.of("prompt", prompt, "questions", List.of("1+1?", "2+2?"),
+                "answers", List.of("1 + 1 = 2\n#### 2", "#### 4")));
+        Files.writeString(file, line + "\n" + line + "\n");
+        return file;
+    }
+
+    @Test
+    void runsEveryPolicyAndWritesPredictionsScoresAndSummary() throws IOException {
+        Path model = TinyModel.llama(4, 2, GgmlType.F32).withByteTokenizer().write(dir);
+        Path data = data("gsm8k_2.jsonl", "Examples: \nQuestion_1:\n1+1?\nQuestion_2:\n2+2?\n\n");
+        Path results = dir.resolve("results");
+        String snap = "prefill=snapkv(P=64,w=4),decoding=slide(W=48,R=16)";
+        int rc = run("--model", model.toString(), "--data", data.toString(), "--policy", "prefill=full",
+                "--policy", snap, "--max-new-tokens", "6", "--out", results.toString(), "--attention", "cache");
+        assertThat(rc).as(err.toString()).isZero();
+
+        List<String> summary = Files.readAllLines(results.resolve("summary.tsv"));
+        assertThat(summary).hasSize(3);
+        assertThat(summary.get(1)).startsWith("prefill=full\tgsm8k\t2\t");
+        assertThat(summary.get(2)).startsWith(snap + "\tgsm8k\t2\t");
+        for (String policy : List.of("prefill=full", snap)) {
+            Path policyDir = results.resolve(LongGenBenchRunner.directoryName(policy));
+            List<String> lines = Files.readAllLines(policyDir.resolve("predictions.jsonl"));
+            assertThat(lines).hasSize(2);
+            List<String> responses = new ArrayList<>();
+            for (String line : lines) {
+                Map<?, ?> p = (Map<?, ?>) Json.parse(line);
+                assertThat(p.get("policy")).isEqualTo(policy);
+                assertThat(((Double) p.get("generated_tokens")).intValue()).isBetween(1, 6);
+                assertThat((Double) p.get("prompt_tokens")).isGreaterThan(300.0);
+                assertThat(p.get("gold")).isEqualTo(List.of("2", "4"));
+                assertThat((Double) p.get("decode_tokens_per_second")).isGreaterThanOrEqualTo(0.0);
+                responses.add((String) p.get("pred"));
+            }
+            Map<?, ?> scores = (Map<?, ?>) Json.parse(Files.readString(policyDir.resolve("scores.json")));
+            double expected = LongGenBenchScorer.score(LongGenBenchTask.GSM8K, responses,
+                    List.of(List.of("1 + 1 = 2\n#### 2", "#### 4"), List.of("1 + 1 = 2\n#### 2", "#### 4")));
+            assertThat((Double) scores.get("score")).isEqualTo(expected);
+            assertThat((Double) scores.get("cache_peak_live_bytes")).isPositive();
+        }
+        // the prompt is longer than 64 tokens, so SnapKV keeps fewer tokens than the full cache
+        Map<?, ?> full = (Map<?, ?>) Json.parse(Files.readAllLines(results.resolve("prefill=full").resolve("predictions.jsonl")).get(0));
+        Map<?, ?> compressed = (Map<?, ?>) Json.parse(Files.readAllLines(
+                results.resolve(LongGenBenchRunner.directoryName(snap)).resolve("predictions.jsonl")).get(0));
+        assertThat((Double) compressed.get("cache_kept_tokens")).isLessThan((Double) full.get("cache_kept_tokens"));
+    }
+
+    @Test
+    void reportsClearErrors() throws IOException {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString()).contains("usage: longgenbench");
+
+        Path data = data("gsm8k_2.jsonl", "short prompt");
+        assertThat(run("--model", dir.resolve("absent.gguf").toString(), "--data", data.toString(), "--policy", "prefill=full"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("model file not found").contains("absent.gguf");
+
+        Path model = TinyModel.llama(4, 2, GgmlType.F32).withByteTokenizer().write(dir);
+        err.reset();
+        assertThat(run("--model", model.toString(), "--data", data.toString(), "--policy", "prefill=nope")).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown prefill compressor 'nope'");
+
+        err.reset();
+        Path longData = data("gsm8k_long.jsonl", "x".repeat(2000));
+        assertThat(run("--model", model.toString(), "--data", longData.toString(), "--policy", "prefill=full",
+                "--out", dir.resolve("r").toString())).isEqualTo(1);
+        assertThat(err.toString()).contains("does not fit the model's context length 1024");
+
+        err.reset();
+        Path mistral = TinyModel.llama(4, 2, GgmlType.F32).withByteTokenizer().withArchitecture("gptneox").write(dir);
+        assertThat(run("--model", mistral.toString(), "--data", data.toString(), "--policy", "prefill=full",
+                "--out", dir.resolve("r").toString())).isEqualTo(1);
+        assertThat(err.toString()).contains("unsupported architecture 'gptneox'");
+
+        err.reset();
+        assertThat(run("--model", model.toString(), "--data", data.toString(), "--policy", "prefill=full", "--examples", "0"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("--examples must be a positive integer");
+    }
+}
