@@ -77,7 +77,9 @@ public interface KvCache extends AutoCloseable {
     /**
      * Hands in the probabilities of the engine's own attention kernel, then runs the policy.
      *
-     * @param probs {@code [queryHeads, view(layer).slots()]} float32; entries of empty slots are ignored
+     * @param probs {@code [queryHeads, view(layer).slots()]} float32, indexed by slot. Entries of
+     *              empty slots are ignored; the columns the policy reads (all of them for unified
+     *              policies, the decoding-phase slots under SCOPE) must lie in [0, 1]
      */
     void observe(int layer, INDArray probs);
 

@@ -341,7 +341,6 @@ public final class LlamaSession implements AutoCloseable {
     private void attendOverView(int l) {
         LayerView view = cache.view(l);
         int slots = view.slots();
-        int capacity = view.capacity();
         int hd = c.headDim();
         // storage heads are the KV heads, or the query heads when the policy replicates K/V
         int queriesPerStorageHead = c.queryHeads() / view.heads();
@@ -352,12 +351,19 @@ public final class LlamaSession implements AutoCloseable {
             keyRows = new float[slots * hd * 2];
             valueRows = new float[slots * hd * 2];
         }
-        FloatBuffer keys = view.keyBuffer();
-        FloatBuffer values = view.valueBuffer();
         float[] scores = new float[slots];
         for (int h = 0; h < view.heads(); h++) {
-            keys.get(h * capacity * hd, keyRows, 0, slots * hd);
-            values.get(h * capacity * hd, valueRows, 0, slots * hd);
+            // storage comes in segments; gather this head's slots [0, slots) into contiguous rows
+            for (int seg = 0; seg < view.segments(); seg++) {
+                int start = view.segmentStart(seg);
+                int rows = Math.min(slots, start + view.segmentSlots(seg)) - start;
+                if (rows <= 0) {
+                    continue;
+                }
+                int from = h * view.segmentSlots(seg) * hd;
+                view.keyBuffer(seg).get(from, keyRows, start * hd, rows * hd);
+                view.valueBuffer(seg).get(from, valueRows, start * hd, rows * hd);
+            }
             for (int qh = h * queriesPerStorageHead; qh < (h + 1) * queriesPerStorageHead; qh++) {
                 int qOff = qh * hd;
                 float max = Float.NEGATIVE_INFINITY;
