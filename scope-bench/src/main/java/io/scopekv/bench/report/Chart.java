@@ -116,10 +116,12 @@ public final class Chart {
         if (yFromZero) {
             yr[0] = Math.min(0, yr[0]);
         }
-        double[] xt = ticks(xr[0], xr[1]);
+        // x spans exactly the data (steps end where the run ends); y is rounded out to whole ticks
+        double pad = series.stream().anyMatch(s -> s.marker() != Marker.NONE) ? 0.05 * (xr[1] - xr[0]) : 0;
+        double x0 = xr[0] - pad;
+        double x1 = xr[1] + pad;
+        double[] xt = java.util.Arrays.stream(ticks(x0, x1)).filter(t -> t >= x0 - 1e-9 && t <= x1 + 1e-9).toArray();
         double[] yt = ticks(yr[0], yr[1]);
-        double x0 = xt[0];
-        double x1 = xt[xt.length - 1];
         double y0 = yt[0];
         double y1 = yt[yt.length - 1];
 

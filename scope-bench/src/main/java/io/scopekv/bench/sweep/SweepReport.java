@@ -137,7 +137,8 @@ public final class SweepReport {
     private static Chart keptChart(Sweep.Result result, Budget budget) {
         Chart chart = new Chart("Kept tokens over decoding, W=" + budget.window(), "decode step",
                 "tokens kept per layer and head")
-                .subtitle("policies with a decoding budget (Full and prefill-only ones grow without bound; see resident bytes)");
+                .subtitle("policies with a decoding budget; equal budgets overlap (Full and prefill-only grow without bound: see resident bytes)")
+                .yFromZero(false);
         for (Sweep.Row row : result.rows()) {
             if (row.variant().entry().usesWindow() && row.variant().budget().equals(budget)) {
                 StepMetrics m = row.steps();
