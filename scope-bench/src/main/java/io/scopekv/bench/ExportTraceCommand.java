@@ -17,7 +17,7 @@ public final class ExportTraceCommand {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         Options options = WorkloadOptions.declare(new Options("export-trace", "Writes the synthetic workload's tokens as a "
                 + "trace directory (meta.json, q.npy, k.npy, v.npy) that replay reads."))
-                .option("steps", "N", "decode steps to record", "T of the preset")
+                .option("steps", "N", "decode steps to record", "T: 1024, or 4096 with --paper")
                 .option("out", "DIR", "output directory", null);
         return Commands.execute("export-trace", options, args, out, err, parsed -> {
             Path dir = Path.of(parsed.require("out"));

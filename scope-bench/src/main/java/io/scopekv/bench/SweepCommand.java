@@ -22,9 +22,9 @@ public final class SweepCommand {
 
     static Options options(String command, String summary) {
         return WorkloadOptions.declare(new Options(command, summary))
-                .option("prefill-budget", "P", "prompt tokens kept after prefill", "60% of M; 2048 with --preset paper")
-                .option("windows", "W1,W2", "decoding budgets W", "T/8,T/4 (12.5% and 25% of T); 512,1024 with --preset paper")
-                .option("recent", "R", "recent decoding tokens always kept", "T/16; 256 with --preset paper")
+                .option("prefill-budget", "P", "prompt tokens kept after prefill", "60% of M; 2048 with --paper")
+                .option("windows", "W1,W2", "decoding budgets W", "T/8,T/4 (12.5% and 25% of T); 512,1024 with --paper")
+                .option("recent", "R", "recent decoding tokens always kept", "T/16; 256 with --paper")
                 .option("policies", "A,B", "registered policies to run besides the bounds full and random; known: "
                         + String.join(", ", PolicyRegistry.names()), "all")
                 .option("out", "DIR", "parent directory of the results directory", "results");

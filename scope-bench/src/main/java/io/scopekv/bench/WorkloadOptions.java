@@ -4,29 +4,24 @@ import io.scopekv.CacheLayout;
 import io.scopekv.bench.workload.WorkloadConfig;
 import java.util.Locale;
 
-/** The workload options shared by the commands that generate tokens: preset, layout and seed. */
+/** The workload options shared by the commands that generate tokens: lengths preset, layout and seed. */
 final class WorkloadOptions {
 
     private WorkloadOptions() {
     }
 
-    /** Declares {@code --preset}, {@code --layout} and {@code --seed}. */
+    /** Declares {@code --paper}, {@code --layout} and {@code --seed}. */
     static Options declare(Options options) {
         return options
-                .option("preset", "NAME", "workload lengths: default (small, fast) or paper (M~3.4K, T=4096)", "default")
-                .option("layout", "NAME", "model shape: preset, llama3-8b (32 layers, 32/8 heads, 128 dims) "
-                        + "or LAYERS,QHEADS,KVHEADS,HEADDIM", "preset")
+                .flag("paper", "the paper's lengths: 30 questions, M = 3400 prompt tokens, T = 4096 (default: small and fast)")
+                .option("layout", "NAME", "model shape: preset (2 layers, 4/2 heads, 64 dims), llama3-8b "
+                        + "(32 layers, 32/8 heads, 128 dims) or LAYERS,QHEADS,KVHEADS,HEADDIM", "preset")
                 .option("seed", "N", "seed of every random choice", "42");
     }
 
     /** Whether the paper preset was chosen. */
-    static boolean paper(Options.Parsed parsed) throws UsageException {
-        String preset = parsed.get("preset").toLowerCase(Locale.ROOT);
-        return switch (preset) {
-            case "default" -> false;
-            case "paper" -> true;
-            default -> throw new UsageException("--preset must be default or paper, was '" + preset + "'");
-        };
+    static boolean paper(Options.Parsed parsed) {
+        return parsed.has("paper");
     }
 
     /** The configured workload. */

@@ -51,7 +51,8 @@ class MainTest {
         assertThat(err()).contains("unknown option --bogus");
         assertThat(run("sweep", "--windows", "64,32", "--recent", "64")).isEqualTo(2);
         assertThat(err()).contains("W > R");
-        assertThat(run("sweep", "--preset", "huge")).isEqualTo(2);
+        assertThat(run("sweep", "--paper=yes")).isEqualTo(2);
+        assertThat(err()).contains("--paper takes no value");
         assertThat(run("sweep", "--layout", "2,3,2,8")).isEqualTo(2);
         assertThat(err()).contains("multiple of kvHeads");
         assertThat(run("replay", "--trace", dir.toString())).isEqualTo(2);
