@@ -40,9 +40,8 @@ public final class Simulation implements AutoCloseable {
     private final List<PolicyRun> runs = new ArrayList<>();
     private final List<StepListener> listeners = new ArrayList<>();
     private final float scale;
-    private int currentStep = -1;
 
-    // Reusable per-step buffers: one decode step allocates nothing on the hot path but keptPositions.
+    // reused every step so a long run does not churn the heap; only keptPositions allocates
     private final float[] query;
     private final float[] key;
     private final float[] value;
@@ -110,11 +109,6 @@ public final class Simulation implements AutoCloseable {
         return steps;
     }
 
-    /** The step last completed: 0 after prefill, -1 before. */
-    public int currentStep() {
-        return currentStep;
-    }
-
     /** Prefills every layer and runs all decode steps, notifying listeners after each. */
     public void run() throws IOException {
         prefill();
@@ -163,7 +157,6 @@ public final class Simulation implements AutoCloseable {
         for (PolicyRun run : runs) {
             recordMemory(run, 0);
         }
-        currentStep = 0;
         notifyListeners(0);
     }
 
@@ -195,7 +188,6 @@ public final class Simulation implements AutoCloseable {
             run.metrics().record(step, error[i] / layers, mass[i] / layers, nanos[i] / 1e6);
             recordMemory(run, step);
         }
-        currentStep = step;
         notifyListeners(step);
     }
 

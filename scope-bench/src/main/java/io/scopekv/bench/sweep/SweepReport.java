@@ -19,8 +19,8 @@ import java.util.Map;
 
 /**
  * Writes a finished sweep to a directory: {@value #CONFIG}, {@value #METRICS}, {@value #STEPS},
- * {@value #TABLE} and PNG charts (quality vs memory, kept tokens and resident bytes over the
- * decoding steps, one pair per decoding budget).
+ * {@value #TABLE} and PNG charts (quality vs memory; per decoding budget: kept tokens over the
+ * decoding steps, a close-up of the SCOPE schedules, resident bytes over the steps).
  */
 public final class SweepReport {
     public static final String CONFIG = "config.json";
@@ -28,6 +28,7 @@ public final class SweepReport {
     public static final String STEPS = "steps.csv";
     public static final String TABLE = "results.md";
     public static final String QUALITY_CHART = "quality-vs-memory.png";
+    private static final List<String> SCOPE = List.of("slide", "adaptive", "discontinuous");
 
     private SweepReport() {
     }
@@ -51,6 +52,9 @@ public final class SweepReport {
             Path kept = dir.resolve("kept-tokens-W" + b.window() + ".png");
             keptChart(result, b).write(kept);
             written.add(kept);
+            Path zoom = dir.resolve("kept-tokens-zoom-W" + b.window() + ".png");
+            zoomChart(result, b).write(zoom);
+            written.add(zoom);
             Path bytes = dir.resolve("resident-bytes-W" + b.window() + ".png");
             bytesChart(result, b).write(bytes);
             written.add(bytes);
@@ -148,6 +152,36 @@ public final class SweepReport {
                     y[j] = m.keptPerHead(j);
                 }
                 chart.add(new Chart.Series(row.variant().label(), x, y, colour(row.variant().entry()), Chart.Marker.NONE));
+            }
+        }
+        return chart;
+    }
+
+    /**
+     * Eight Discontinuous periods (delta + 1 steps each) from mid-decode, SCOPE strategies only:
+     * at full length a short period blurs into a band.
+     */
+    private static Chart zoomChart(Sweep.Result result, Budget budget) {
+        int t = budget.maxNewTokens();
+        int delta = (t - budget.recent()) / (budget.window() - budget.recent());
+        int from = t / 2;
+        int to = Math.min(t, from + 8 * (delta + 1));
+        Chart chart = new Chart("Kept tokens, steps " + from + "-" + to + ", W=" + budget.window(), "decode step",
+                "tokens kept per layer and head")
+                .subtitle("SCOPE schedules close up: Slide flat at its budget, Adaptive grows by one every delta = "
+                        + delta + " steps, Discontinuous selects every delta + 1")
+                .yFromZero(false);
+        for (Sweep.Row row : result.rows()) {
+            PolicyRegistry.Variant v = row.variant();
+            if (SCOPE.contains(v.entry().name()) && v.budget().equals(budget)) {
+                StepMetrics m = row.steps();
+                double[] x = new double[to - from + 1];
+                double[] y = new double[x.length];
+                for (int j = from; j <= to; j++) {
+                    x[j - from] = j;
+                    y[j - from] = m.keptPerHead(j);
+                }
+                chart.add(new Chart.Series(v.label(), x, y, colour(v.entry()), Chart.Marker.NONE));
             }
         }
         return chart;

@@ -34,7 +34,8 @@ class SweepReportTest {
         assertThat(config.directoryName()).isEqualTo("sweep-L1-H2x1-d16-M44-T64-P26-W8_16-R4-seed5");
         assertThat(files).extracting(p -> p.getFileName().toString()).containsExactlyInAnyOrder("config.json",
                 "metrics.json", "steps.csv", "results.md", "quality-vs-memory.png", "kept-tokens-W8.png",
-                "resident-bytes-W8.png", "kept-tokens-W16.png", "resident-bytes-W16.png");
+                "resident-bytes-W8.png", "kept-tokens-W16.png", "resident-bytes-W16.png", "kept-tokens-zoom-W8.png",
+                "kept-tokens-zoom-W16.png");
 
         Map<String, Object> cfg = Json.parseObject(Files.readString(out.resolve("config.json")));
         assertThat(cfg).containsEntry("seed", 5L).containsEntry("prefillBudget", 26L);
