@@ -50,6 +50,7 @@ public final class Simulation implements AutoCloseable {
     /** {@code [queryHeads][positions]} the reference's attention probabilities of the current layer. */
     private final float[][] referenceProbs;
     private final float[] logits;
+    private final float[] keyRow;
 
     /**
      * @param source  the stream, read by this simulation and closed with it
@@ -83,6 +84,7 @@ public final class Simulation implements AutoCloseable {
         int total = promptTokens + steps;
         this.referenceProbs = new float[layout.queryHeads()][total];
         this.logits = new float[total];
+        this.keyRow = new float[d];
     }
 
     public void addListener(StepListener listener) {
@@ -215,10 +217,10 @@ public final class Simulation implements AutoCloseable {
                     logits[s] = Float.NEGATIVE_INFINITY;
                     continue;
                 }
-                int base = (h * capacity + s) * d;
+                keys.get((h * capacity + s) * d, keyRow);
                 float dot = 0f;
                 for (int i = 0; i < d; i++) {
-                    dot += query[qHead * d + i] * keys.get(base + i);
+                    dot += query[qHead * d + i] * keyRow[i];
                 }
                 logits[s] = dot * scale;
                 max = Math.max(max, logits[s]);
