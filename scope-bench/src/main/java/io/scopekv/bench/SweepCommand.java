@@ -60,7 +60,14 @@ public final class SweepCommand {
         Path dir = parent.resolve(config.directoryName());
         Sweep.Result result;
         try (Progress progress = new Progress("sweep", config.workload().maxNewTokens(), err)) {
-            result = Sweep.run(config, (step, sim) -> progress.update(step));
+            int last = config.workload().maxNewTokens();
+            result = Sweep.run(config, (step, sim) -> {
+                progress.update(step);
+                // end the bar before the sweep logs its summary line
+                if (step == last) {
+                    progress.close();
+                }
+            });
         }
         List<Path> files = SweepReport.write(result, dir);
         LOG.info("wrote {} files to {}", files.size(), dir);

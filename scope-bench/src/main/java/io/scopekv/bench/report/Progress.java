@@ -55,10 +55,11 @@ public final class Progress implements AutoCloseable {
                 etaSeconds < 0 ? "--:--" : String.format(Locale.ROOT, "%d:%02d", etaSeconds / 60, etaSeconds % 60));
     }
 
-    /** Ends the line if a bar was drawn. */
+    /** Ends the line if a bar was drawn; idempotent. */
     @Override
     public void close() {
         if (drawn) {
+            drawn = false;
             out.println();
             out.flush();
         }
