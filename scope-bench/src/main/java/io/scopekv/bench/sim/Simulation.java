@@ -2,10 +2,8 @@ package io.scopekv.bench.sim;
 
 import io.scopekv.CacheLayout;
 import io.scopekv.KvCache;
-import io.scopekv.LayerView;
 import io.scopekv.policy.CachePolicy;
 import java.io.IOException;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -50,7 +48,11 @@ public final class Simulation implements AutoCloseable {
     /** {@code [queryHeads][positions]} the reference's attention probabilities of the current layer. */
     private final float[][] referenceProbs;
     private final float[] logits;
-    private final float[] keyRow;
+    /**
+     * {@code [layers][kvHeads][positions * headDim]} every key so far, kept here so the reference
+     * probabilities do not depend on how the cache lays out its storage.
+     */
+    private final float[][][] allKeys;
 
     /**
      * @param source  the stream, read by this simulation and closed with it
@@ -84,7 +86,7 @@ public final class Simulation implements AutoCloseable {
         int total = promptTokens + steps;
         this.referenceProbs = new float[layout.queryHeads()][total];
         this.logits = new float[total];
-        this.keyRow = new float[d];
+        this.allKeys = new float[layout.layers()][layout.kvHeads()][total * d];
     }
 
     public void addListener(StepListener listener) {
@@ -141,6 +143,7 @@ public final class Simulation implements AutoCloseable {
                 for (int h = 0; h < kvh; h++) {
                     System.arraycopy(key, h * d, k, (h * m + t) * d, d);
                     System.arraycopy(value, h * d, v, (h * m + t) * d, d);
+                    System.arraycopy(key, h * d, allKeys[layer][h], t * d, d);
                 }
             }
             try (INDArray keys = Nd4j.create(k, new long[] {kvh, m, d});
@@ -170,6 +173,9 @@ public final class Simulation implements AutoCloseable {
         long[] nanos = new long[runs.size()];
         for (int layer = 0; layer < layers; layer++) {
             source.next(layer, query, key, value);
+            for (int h = 0; h < layout.kvHeads(); h++) {
+                System.arraycopy(key, h * layout.headDim(), allKeys[layer][h], position * layout.headDim(), layout.headDim());
+            }
             reference.append(layer, key, value, position);
             reference.attend(layer, query, referenceOut);
             referenceProbabilities(layer, position);
@@ -199,41 +205,28 @@ public final class Simulation implements AutoCloseable {
         run.metrics().recordMemory(step, stats.liveBytes(), perHead, stats.selectionSteps());
     }
 
-    /** Softmax of every query head over the reference's tokens, stored by position. */
+    /** Softmax of every query head over all tokens up to {@code lastPosition}, stored by position. */
     private void referenceProbabilities(int layer, int lastPosition) {
-        LayerView view = reference.view(layer);
-        FloatBuffer keys = view.keyBuffer();
         int d = layout.headDim();
-        int slots = view.slots();
-        int capacity = view.capacity();
         int group = layout.groupSize();
         for (int qHead = 0; qHead < layout.queryHeads(); qHead++) {
-            int h = qHead / group;
+            float[] keys = allKeys[layer][qHead / group];
             float[] probs = referenceProbs[qHead];
-            java.util.Arrays.fill(probs, 0, lastPosition + 1, 0f);
             float max = Float.NEGATIVE_INFINITY;
-            for (int s = 0; s < slots; s++) {
-                if (view.position(h, s) < 0) {
-                    logits[s] = Float.NEGATIVE_INFINITY;
-                    continue;
-                }
-                keys.get((h * capacity + s) * d, keyRow);
+            for (int p = 0; p <= lastPosition; p++) {
                 float dot = 0f;
                 for (int i = 0; i < d; i++) {
-                    dot += query[qHead * d + i] * keyRow[i];
+                    dot += query[qHead * d + i] * keys[p * d + i];
                 }
-                logits[s] = dot * scale;
-                max = Math.max(max, logits[s]);
+                logits[p] = dot * scale;
+                max = Math.max(max, logits[p]);
             }
             double sum = 0;
-            for (int s = 0; s < slots; s++) {
-                sum += logits[s] == Float.NEGATIVE_INFINITY ? 0 : Math.exp(logits[s] - max);
+            for (int p = 0; p <= lastPosition; p++) {
+                sum += Math.exp(logits[p] - max);
             }
-            for (int s = 0; s < slots; s++) {
-                int p = view.position(h, s);
-                if (p >= 0) {
-                    probs[p] = (float) (Math.exp(logits[s] - max) / sum);
-                }
+            for (int p = 0; p <= lastPosition; p++) {
+                probs[p] = (float) (Math.exp(logits[p] - max) / sum);
             }
         }
     }
