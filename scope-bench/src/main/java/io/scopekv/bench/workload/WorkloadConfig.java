@@ -73,12 +73,24 @@ public record WorkloadConfig(int layers, int queryHeads, int kvHeads, int headDi
         if (!(locality >= 0 && locality < 1)) {
             throw new IllegalArgumentException("locality must be in [0, 1), was " + locality);
         }
-        double[] amplitudes = {sinkKey, sinkQuery, localityKey, localityQuery, questionKey, spanKey, answerQuery,
-            promptQuestionQuery, tailQuery, plantedKey, plantedQuery, keyNoise, queryNoise};
-        for (double a : amplitudes) {
-            if (!(a >= 0) || !Double.isFinite(a)) {
-                throw new IllegalArgumentException("amplitudes and noise levels must be finite and >= 0, was " + a);
-            }
+        requireAmplitude("sinkKey", sinkKey);
+        requireAmplitude("sinkQuery", sinkQuery);
+        requireAmplitude("localityKey", localityKey);
+        requireAmplitude("localityQuery", localityQuery);
+        requireAmplitude("questionKey", questionKey);
+        requireAmplitude("spanKey", spanKey);
+        requireAmplitude("answerQuery", answerQuery);
+        requireAmplitude("promptQuestionQuery", promptQuestionQuery);
+        requireAmplitude("tailQuery", tailQuery);
+        requireAmplitude("plantedKey", plantedKey);
+        requireAmplitude("plantedQuery", plantedQuery);
+        requireAmplitude("keyNoise", keyNoise);
+        requireAmplitude("queryNoise", queryNoise);
+    }
+
+    private static void requireAmplitude(String name, double value) {
+        if (!(value >= 0) || !Double.isFinite(value)) {
+            throw new IllegalArgumentException(name + " must be finite and >= 0, was " + value);
         }
     }
 

@@ -137,6 +137,10 @@ class LongGenWorkloadTest {
         assertThatThrownBy(() -> d.withLengths(256, 8, 32, 16, 4)).hasMessageContaining("maxNewTokens must be >= questions");
         assertThatThrownBy(() -> d.withLayout(CacheLayout.of(1, 1, 1, 4)).withLengths(2, 1, 4, 0, 8))
                 .hasMessageContaining("exampleTokens must be >= 4");
+        assertThatThrownBy(() -> new WorkloadConfig(1, 1, 1, 4, 8, 4, 1, 4, 1, 0, 8, 1, 0.9, 1, 1, 1, 1, 1, 1, 1,
+                1, 1, 1, 1, Double.NaN, 0, 1)).hasMessageContaining("keyNoise must be finite and >= 0, was NaN");
+        assertThatThrownBy(() -> new WorkloadConfig(1, 1, 1, 4, 8, 4, 1, 4, 1, 0, 8, 1, 1.0, 1, 1, 1, 1, 1, 1, 1,
+                1, 1, 1, 1, 0, 0, 1)).hasMessageContaining("locality must be in [0, 1), was 1.0");
     }
 
     @Test
