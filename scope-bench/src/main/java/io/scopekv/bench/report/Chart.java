@@ -115,6 +115,11 @@ public final class Chart {
         double[] yr = range(false);
         if (yFromZero) {
             yr[0] = Math.min(0, yr[0]);
+        } else {
+            // keep a flat series at the extreme off the frame
+            double margin = 0.05 * (yr[1] - yr[0]);
+            yr[0] -= margin;
+            yr[1] += margin;
         }
         // x spans exactly the data (steps end where the run ends); y is rounded out to whole ticks
         double pad = series.stream().anyMatch(s -> s.marker() != Marker.NONE) ? 0.05 * (xr[1] - xr[0]) : 0;
