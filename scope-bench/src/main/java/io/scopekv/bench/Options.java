@@ -1,0 +1,170 @@
+package io.scopekv.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The options of one subcommand: {@code --name value}, {@code --name=value} and {@code --flag},
+ * with generated help. Every command accepts {@code --help}.
+ */
+public final class Options {
+
+    /** One option; {@code arg} is null for a flag. */
+    private record Option(String name, String arg, String help, String fallback) {
+    }
+
+    private final String command;
+    private final String summary;
+    private final Map<String, Option> options = new LinkedHashMap<>();
+
+    public Options(String command, String summary) {
+        this.command = command;
+        this.summary = summary;
+        flag("help", "show this help and exit");
+    }
+
+    /** An option taking a value; {@code fallback} may be null (then it is optional and has no default). */
+    public Options option(String name, String arg, String help, String fallback) {
+        options.put(name, new Option(name, arg, help, fallback));
+        return this;
+    }
+
+    public Options flag(String name, String help) {
+        options.put(name, new Option(name, null, help, null));
+        return this;
+    }
+
+    /** The help text. */
+    public String help() {
+        StringBuilder out = new StringBuilder("usage: scope-bench ").append(command).append(" [options]\n\n")
+                .append(summary).append("\n\noptions:\n");
+        for (Option o : options.values()) {
+            String left = "  --" + o.name() + (o.arg() == null ? "" : " " + o.arg());
+            out.append(left).append(" ".repeat(Math.max(2, 28 - left.length()))).append(o.help());
+            if (o.fallback() != null) {
+                out.append(" (default: ").append(o.fallback()).append(')');
+            }
+            out.append('\n');
+        }
+        return out.toString();
+    }
+
+    /**
+     * Parses arguments.
+     *
+     * @throws UsageException on an unknown option, a missing value or a stray argument
+     */
+    public Parsed parse(String[] args) throws UsageException {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--") || arg.length() == 2) {
+                throw new UsageException("unexpected argument '" + arg + "'; options start with --");
+            }
+            String name = arg.substring(2);
+            String value = null;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            }
+            Option option = options.get(name);
+            if (option == null) {
+                throw new UsageException("unknown option --" + name + " for '" + command + "'; known: "
+                        + String.join(", ", options.keySet().stream().map(n -> "--" + n).toList()));
+            }
+            if (option.arg() == null) {
+                if (value != null) {
+                    throw new UsageException("--" + name + " takes no value");
+                }
+                value = "true";
+            } else if (value == null) {
+                if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
+                    throw new UsageException("--" + name + " needs a value " + option.arg());
+                }
+                value = args[++i];
+            }
+            if (values.put(name, value) != null) {
+                throw new UsageException("--" + name + " given twice");
+            }
+        }
+        return new Parsed(values);
+    }
+
+    /** Parsed values, falling back to the declared defaults. */
+    public final class Parsed {
+        private final Map<String, String> values;
+
+        private Parsed(Map<String, String> values) {
+            this.values = values;
+        }
+
+        public boolean has(String name) {
+            return values.containsKey(name);
+        }
+
+        /** The value, its default, or null. */
+        public String get(String name) {
+            Option option = options.get(name);
+            if (option == null) {
+                throw new IllegalStateException("option --" + name + " was never declared");
+            }
+            return values.getOrDefault(name, option.fallback());
+        }
+
+        /** A required value. */
+        public String require(String name) throws UsageException {
+            String value = get(name);
+            if (value == null || value.isBlank()) {
+                throw new UsageException("missing required option --" + name + " " + options.get(name).arg());
+            }
+            return value;
+        }
+
+        /** An integer value, or {@code fallback} when absent and without default. */
+        public int getInt(String name, int fallback) throws UsageException {
+            String value = get(name);
+            if (value == null) {
+                return fallback;
+            }
+            try {
+                return Integer.parseInt(value.trim());
+            } catch (NumberFormatException e) {
+                throw new UsageException("--" + name + " must be an integer, was '" + value + "'");
+            }
+        }
+
+        /** A comma-separated list, or {@code fallback} when absent. */
+        public List<String> getList(String name, List<String> fallback) {
+            String value = get(name);
+            if (value == null) {
+                return fallback;
+            }
+            List<String> items = new ArrayList<>();
+            for (String item : value.split(",")) {
+                if (!item.isBlank()) {
+                    items.add(item.trim());
+                }
+            }
+            return items;
+        }
+
+        /** A comma-separated list of integers, or {@code fallback} when absent. */
+        public List<Integer> getIntList(String name, List<Integer> fallback) throws UsageException {
+            if (get(name) == null) {
+                return fallback;
+            }
+            List<Integer> numbers = new ArrayList<>();
+            for (String item : getList(name, List.of())) {
+                try {
+                    numbers.add(Integer.parseInt(item));
+                } catch (NumberFormatException e) {
+                    throw new UsageException("--" + name + " must be a comma-separated list of integers, had '" + item + "'");
+                }
+            }
+            return numbers;
+        }
+    }
+}

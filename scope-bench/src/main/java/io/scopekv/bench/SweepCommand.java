@@ -1,0 +1,80 @@
+package io.scopekv.bench;
+
+import io.scopekv.bench.policies.PolicyRegistry;
+import io.scopekv.bench.report.Progress;
+import io.scopekv.bench.sweep.Sweep;
+import io.scopekv.bench.sweep.SweepConfig;
+import io.scopekv.bench.sweep.SweepReport;
+import io.scopekv.bench.workload.WorkloadConfig;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code scope-bench sweep}: every policy at every decoding budget, written to a results directory. */
+public final class SweepCommand {
+    private static final Logger LOG = LoggerFactory.getLogger(SweepCommand.class);
+
+    private SweepCommand() {
+    }
+
+    static Options options(String command, String summary) {
+        return WorkloadOptions.declare(new Options(command, summary))
+                .option("prefill-budget", "P", "prompt tokens kept after prefill", "60% of M; 2048 with --paper")
+                .option("windows", "W1,W2", "decoding budgets W", "T/8,T/4 (12.5% and 25% of T); 512,1024 with --paper")
+                .option("recent", "R", "recent decoding tokens always kept", "T/16; 256 with --paper")
+                .option("policies", "A,B", "registered policies to run besides the bounds full and random; known: "
+                        + String.join(", ", PolicyRegistry.names()), "all")
+                .option("out", "DIR", "parent directory of the results directory", "results");
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        Options options = options("sweep", "Runs policies x decoding budgets on the synthetic LongGenBench-style workload "
+                + "against the full cache;\nwrites config.json, metrics.json, steps.csv, results.md and PNG charts "
+                + "to OUT/<configuration>/ and prints the table.");
+        return Commands.execute("sweep", options, args, out, err, parsed -> {
+            SweepConfig config = config(parsed);
+            sweep(config, Path.of(parsed.get("out")), out, err);
+            return 0;
+        });
+    }
+
+    static SweepConfig config(Options.Parsed parsed) throws UsageException {
+        WorkloadConfig workload = WorkloadOptions.workload(parsed);
+        SweepConfig base = WorkloadOptions.paper(parsed) ? SweepConfig.paper(workload) : SweepConfig.defaults(workload);
+        List<String> policies = parsed.getList("policies", base.policies());
+        try {
+            return new SweepConfig(workload, parsed.has("prefill-budget") ? parsed.getInt("prefill-budget", 0) : base.prefillBudget(),
+                    parsed.has("windows") ? parsed.getIntList("windows", base.windows()) : base.windows(),
+                    parsed.has("recent") ? parsed.getInt("recent", 0) : base.recent(),
+                    policies.equals(List.of("all")) ? base.policies() : policies);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    /** Runs a sweep with a progress bar on {@code err}, writes its report and prints its table. */
+    static Path sweep(SweepConfig config, Path parent, PrintStream out, PrintStream err) throws IOException {
+        Path dir = parent.resolve(config.directoryName());
+        Sweep.Result result;
+        try (Progress progress = new Progress("sweep", config.workload().maxNewTokens(), err)) {
+            int last = config.workload().maxNewTokens();
+            result = Sweep.run(config, (step, sim) -> {
+                progress.update(step);
+                // end the bar before the sweep logs its summary line
+                if (step == last) {
+                    progress.close();
+                }
+            });
+        }
+        List<Path> files = SweepReport.write(result, dir);
+        LOG.info("wrote {} files to {}", files.size(), dir);
+        out.print(SweepReport.markdown(result));
+        out.println();
+        out.println("Results: " + dir);
+        out.flush();
+        return dir;
+    }
+}

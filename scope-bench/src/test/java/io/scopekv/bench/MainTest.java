@@ -1,0 +1,79 @@
+package io.scopekv.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        out.reset();
+        err.reset();
+        return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void helpListsEveryCommand() {
+        assertThat(run("--help")).isZero();
+        assertThat(out()).contains("demo", "sweep", "replay", "export-trace");
+        for (String command : new String[] {"demo", "sweep", "replay", "export-trace"}) {
+            assertThat(run(command, "--help")).as(command).isZero();
+            assertThat(out()).startsWith("usage: scope-bench " + command);
+        }
+    }
+
+    @Test
+    void badArgumentsExitWithStatusTwoAndSayWhy() {
+        assertThat(run("frobnicate")).isEqualTo(2);
+        assertThat(err()).contains("unknown command 'frobnicate'");
+        assertThat(run("sweep", "--windows")).isEqualTo(2);
+        assertThat(err()).contains("--windows needs a value");
+        assertThat(run("sweep", "--bogus", "1")).isEqualTo(2);
+        assertThat(err()).contains("unknown option --bogus");
+        assertThat(run("sweep", "--windows", "64,32", "--recent", "64")).isEqualTo(2);
+        assertThat(err()).contains("W > R");
+        assertThat(run("sweep", "--paper=yes")).isEqualTo(2);
+        assertThat(err()).contains("--paper takes no value");
+        assertThat(run("sweep", "--layout", "2,3,2,8")).isEqualTo(2);
+        assertThat(err()).contains("multiple of kvHeads");
+        assertThat(run("replay", "--trace", dir.toString())).isEqualTo(2);
+        assertThat(err()).contains("missing required option --policy");
+        assertThat(run("replay", "--trace", dir.toString(), "--policy", "decoding=lru", "--out", dir.resolve("o").toString())).isEqualTo(2);
+        assertThat(err()).contains("unknown decoding strategy 'lru'");
+        assertThat(run("replay", "--trace", dir.resolve("none").toString(), "--policy", "prefill=full", "--out", dir.resolve("o").toString()))
+                .isEqualTo(1);
+        assertThat(err()).contains("meta.json");
+        assertThat(run("demo", "stray")).isEqualTo(2);
+    }
+
+    @Test
+    void exportThenReplayFromTheCommandLine() throws Exception {
+        Path trace = dir.resolve("trace");
+        assertThat(run("export-trace", "--layout", "1,2,1,16", "--steps", "40", "--out", trace.toString())).isZero();
+        assertThat(trace.resolve("q.npy")).exists();
+        Path out = dir.resolve("replay");
+        assertThat(run("replay", "--trace", trace.toString(), "--policy", "prefill=snapkv(P=300,w=8),decoding=slide(W=16,R=8)",
+                "--out", out.toString())).isZero();
+        assertThat(out()).contains("\"selections\"").contains("\"maxRelativeError\"");
+        assertThat(Files.readAllLines(out.resolve("kept.jsonl"))).hasSize(41);
+    }
+}

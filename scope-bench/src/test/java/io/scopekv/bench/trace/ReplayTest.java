@@ -1,0 +1,103 @@
+package io.scopekv.bench.trace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.scopekv.bench.io.Json;
+import io.scopekv.bench.io.NpyWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReplayTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void fullCacheKeepsEveryTokenAndMatchesItself() throws IOException {
+        Path trace = tmp.resolve("trace");
+        TinyTrace.write(trace);
+        Map<String, Object> summary = Replay.run(trace, "prefill=full,decoding=none", tmp.resolve("full"), null);
+        List<List<List<Long>>> kept = kept(tmp.resolve("full"));
+        assertThat(kept).hasSize(TinyTrace.STEPS + 1);
+        for (int j = 0; j <= TinyTrace.STEPS; j++) {
+            List<Long> expected = IntStream.range(0, TinyTrace.M + j).mapToObj(i -> (long) i).toList();
+            assertThat(kept.get(j)).containsExactly(expected);
+        }
+        assertThat((Double) summary.get("meanRelativeError")).isZero();
+        assertThat(summary).containsEntry("selections", 0L).containsEntry("tokensEvicted", 0L);
+    }
+
+    @Test
+    void slideKeepsTheHeavyHittersOfATinyTrace() throws IOException {
+        Path trace = tmp.resolve("trace");
+        TinyTrace.write(trace);
+        Map<String, Object> summary = Replay.run(trace, "prefill=full,decoding=slide(W=3,R=1)", tmp.resolve("slide"), null);
+        // decode tokens 4.. have logits 5, 0, 1, 0.5, 2, 0.2: from step 3 on (n_d >= W = 3) Slide keeps
+        // the newest token plus the top 2 older decoding tokens by this step's attention
+        int[][] decoding = {{}, {4}, {4, 5}, {4, 5, 6}, {4, 6, 7}, {4, 6, 8}, {4, 8, 9}};
+        List<List<List<Long>>> kept = kept(tmp.resolve("slide"));
+        for (int j = 0; j <= TinyTrace.STEPS; j++) {
+            List<Long> expected = new ArrayList<>(List.of(0L, 1L, 2L, 3L));
+            for (int p : decoding[j]) {
+                expected.add((long) p);
+            }
+            assertThat(kept.get(j)).as("step %d", j).containsExactly(expected);
+        }
+        assertThat(summary).containsEntry("selections", 4L).containsEntry("tokensEvicted", 3L);
+        assertThat((Double) summary.get("meanRelativeError")).isPositive();
+        assertThat((Double) summary.get("maxRelativeError")).isGreaterThanOrEqualTo((Double) summary.get("meanRelativeError"));
+    }
+
+    @Test
+    void replicateModeReportsOneListPerQueryHead() throws IOException {
+        Path trace = tmp.resolve("trace");
+        TinyTrace.write(trace);
+        Replay.run(trace, "prefill=full,decoding=slide(W=3,R=1),gqa=replicate", tmp.resolve("rep"), null);
+        List<List<List<Long>>> kept = kept(tmp.resolve("rep"));
+        assertThat(kept.get(TinyTrace.STEPS)).hasSize(2).containsOnly(List.of(0L, 1L, 2L, 3L, 4L, 8L, 9L));
+    }
+
+    @Test
+    void rejectsMissingAndMismatchedFiles() throws IOException {
+        Path trace = tmp.resolve("trace");
+        assertThatThrownBy(() -> TraceReader.open(trace)).isInstanceOf(IOException.class).hasMessageContaining("meta.json");
+        TinyTrace.write(trace);
+        NpyWriter.write(trace.resolve("k.npy"), new float[TinyTrace.M * 2], TinyTrace.M, 1, 1, 2);
+        assertThatThrownBy(() -> TraceReader.open(trace)).isInstanceOf(IOException.class)
+                .hasMessageContaining("k.npy").hasMessageContaining("does not match meta.json");
+        Files.delete(trace.resolve("v.npy"));
+        Files.writeString(trace.resolve("meta.json"), "{\"layers\": 1, \"queryHeads\": 2}");
+        assertThatThrownBy(() -> TraceReader.open(trace)).hasMessageContaining("\"kvHeads\" must be an integer");
+        Files.writeString(trace.resolve("meta.json"), Json.pretty(Map.of("layers", 1, "queryHeads", 3, "kvHeads", 2,
+                "headDim", 2, "promptTokens", 4, "decodeSteps", 1, "maxNewTokens", 1)));
+        assertThatThrownBy(() -> TraceReader.open(trace)).hasMessageContaining("multiple of kvHeads");
+    }
+
+    @Test
+    void rejectsABadPolicySpecBeforeWritingAnything() throws IOException {
+        Path trace = tmp.resolve("trace");
+        TinyTrace.write(trace);
+        assertThatThrownBy(() -> Replay.run(trace, "decoding=slide(R=1)", tmp.resolve("x"), null))
+                .hasMessageContaining("missing required parameter W");
+        assertThat(tmp.resolve("x")).doesNotExist();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<List<List<Long>>> kept(Path out) throws IOException {
+        List<List<List<Long>>> steps = new ArrayList<>();
+        for (String line : Files.readAllLines(out.resolve(Replay.KEPT_FILE))) {
+            Map<String, Object> row = Json.parseObject(line);
+            assertThat(row.get("step")).isEqualTo((long) steps.size());
+            assertThat(row.get("layer")).isEqualTo(0L);
+            steps.add((List<List<Long>>) row.get("kept"));
+        }
+        return steps;
+    }
+}
