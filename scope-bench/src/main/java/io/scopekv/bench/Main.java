@@ -1,5 +1,6 @@
 package io.scopekv.bench;
 
+import io.scopekv.bench.longgenbench.LongGenBenchCommand;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -28,6 +29,7 @@ public final class Main {
         register("sweep", "run policies x budgets on the synthetic workload and write a report", SweepCommand::run);
         register("replay", "run one policy over a recorded trace and write what it kept", ReplayCommand::run);
         register("export-trace", "write the synthetic workload as a trace for replay", ExportTraceCommand::run);
+        register("longgenbench", "run LongGenBench on a GGUF model with one or more policies", LongGenBenchCommand::run);
     }
 
     private Main() {
