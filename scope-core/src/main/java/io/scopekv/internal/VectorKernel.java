@@ -1,7 +1,6 @@
 package io.scopekv.internal;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -18,6 +17,7 @@ final class VectorKernel implements AttentionKernel {
     public void scoreRows(float[] query, int queryOff, int queries, float[] block, int rows, int d,
                           float[] scores, int scoreOff, int scoreStride) {
         int bound = SPECIES.loopBound(d);
+        float[] lanes = new float[LANES];
         for (int g = 0; g < queries; g++) {
             int q = queryOff + g * d;
             for (int r = 0; r < rows; r++) {
@@ -35,7 +35,14 @@ final class VectorKernel implements AttentionKernel {
                     acc0 = FloatVector.fromArray(SPECIES, query, q + i)
                             .fma(FloatVector.fromArray(SPECIES, block, k + i), acc0);
                 }
-                float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+                // reduceLanes leaves the order of additions open, and the interpreter and the JIT
+                // pick different ones; summing the lanes in index order keeps results bit-identical
+                // across threads, tiers and runs
+                acc0.add(acc1).intoArray(lanes, 0);
+                float sum = 0f;
+                for (float lane : lanes) {
+                    sum += lane;
+                }
                 for (; i < d; i++) {
                     sum += query[q + i] * block[k + i];
                 }
