@@ -1,5 +1,6 @@
 package io.scopekv.bench.longgenbench;
 
+import io.scopekv.bench.io.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

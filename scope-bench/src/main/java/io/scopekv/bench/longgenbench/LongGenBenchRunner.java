@@ -6,6 +6,7 @@ import io.scopekv.bench.engine.Generator;
 import io.scopekv.bench.engine.LlamaModel;
 import io.scopekv.bench.engine.LlamaSession;
 import io.scopekv.bench.engine.Sampler;
+import io.scopekv.bench.io.Json;
 import io.scopekv.bench.tokenizer.Tokenizer;
 import java.io.BufferedWriter;
 import java.io.IOException;

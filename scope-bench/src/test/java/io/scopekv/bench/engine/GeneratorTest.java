@@ -40,7 +40,7 @@ class GeneratorTest {
 
     @Test
     void greedyGenerationFollowsTheReferenceAndStopsAtAStopToken() throws IOException {
-        Path file = TinyModel.llama(4, 2, GgmlType.F32).write(dir);
+        Path file = RandomModel.llama(4, 2, GgmlType.F32).write(dir);
         int[] expected = referenceGreedy(new ReferenceLlama(file), 8);
         try (LlamaModel model = LlamaModel.load(file)) {
             Generator.Result full;

@@ -45,7 +45,7 @@ class LlamaModelTest {
 
     @Test
     void readsTheConfigurationFromMetadata() throws IOException {
-        Path file = TinyModel.llama(4, 2, GgmlType.F32).write(dir);
+        Path file = RandomModel.llama(4, 2, GgmlType.F32).write(dir);
         try (LlamaModel model = LlamaModel.load(file)) {
             assertThat(model.config()).isEqualTo(new LlamaConfig("llama", 64, 2, 4, 2, 16, 96, 96, 256, 1e-5f, 500f, 1f,
                     RopeStyle.INTERLEAVED));
@@ -57,7 +57,7 @@ class LlamaModelTest {
             assertThat(model.config().ropeLinearFactor()).isEqualTo(4f);
             assertThat(model.ropeFrequencies()[0]).isEqualTo(0.25f);
         }
-        try (LlamaModel model = LlamaModel.load(TinyModel.llama(4, 2, GgmlType.F32).withBiases().write(dir))) {
+        try (LlamaModel model = LlamaModel.load(RandomModel.llama(4, 2, GgmlType.F32).withBiases().write(dir))) {
             assertThat(model.config().ropeStyle()).isEqualTo(RopeStyle.HALF_SPLIT);
             assertThat(model.layer(0).bq()).hasSize(64);
         }
@@ -65,7 +65,7 @@ class LlamaModelTest {
 
     @Test
     void namesWhatIsWrongWithAFile() throws IOException {
-        Path file = TinyModel.llama(4, 2, GgmlType.F32).write(dir);
+        Path file = RandomModel.llama(4, 2, GgmlType.F32).write(dir);
         Path missing = rewrite(file, Map.of(), Set.of("blk.1.ffn_up.weight"), null, null);
         assertThatThrownBy(() -> LlamaModel.load(missing)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("tensor blk.1.ffn_up.weight is missing");

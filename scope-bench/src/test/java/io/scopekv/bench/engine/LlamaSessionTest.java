@@ -35,24 +35,24 @@ class LlamaSessionTest {
 
     static Stream<Arguments> models() {
         return Stream.of(
-                Arguments.of("MHA F32", TinyModel.llama(4, 4, GgmlType.F32)),
-                Arguments.of("GQA F32", TinyModel.llama(4, 2, GgmlType.F32)),
-                Arguments.of("MQA F32 tied", TinyModel.llama(4, 1, GgmlType.F32).withTiedOutput()),
-                Arguments.of("GQA F32 qwen2 biases", TinyModel.llama(4, 2, GgmlType.F32).withBiases()),
-                Arguments.of("GQA F32 llama3 rope factors", TinyModel.llama(4, 2, GgmlType.F32).withRopeFactors()),
-                Arguments.of("MHA F16 biases tied", TinyModel.llama(4, 4, GgmlType.F16).withBiases().withTiedOutput()),
-                Arguments.of("GQA F16", TinyModel.llama(4, 2, GgmlType.F16)),
-                Arguments.of("GQA Q8_0", TinyModel.llama(4, 2, GgmlType.Q8_0)),
-                Arguments.of("MHA Q8_0 biases", TinyModel.llama(4, 4, GgmlType.Q8_0).withBiases()),
-                Arguments.of("GQA BF16 biases", TinyModel.llama(4, 2, GgmlType.BF16).withBiases()),
-                Arguments.of("MHA Q4_0 tied", TinyModel.llama(4, 4, GgmlType.Q4_0).withTiedOutput()),
-                Arguments.of("GQA Q4_K + Q6_K", new TinyModel("llama", 256, 2, 4, 2, 256, 96, false, false, GgmlType.Q4_K,
+                Arguments.of("MHA F32", RandomModel.llama(4, 4, GgmlType.F32)),
+                Arguments.of("GQA F32", RandomModel.llama(4, 2, GgmlType.F32)),
+                Arguments.of("MQA F32 tied", RandomModel.llama(4, 1, GgmlType.F32).withTiedOutput()),
+                Arguments.of("GQA F32 qwen2 biases", RandomModel.llama(4, 2, GgmlType.F32).withBiases()),
+                Arguments.of("GQA F32 llama3 rope factors", RandomModel.llama(4, 2, GgmlType.F32).withRopeFactors()),
+                Arguments.of("MHA F16 biases tied", RandomModel.llama(4, 4, GgmlType.F16).withBiases().withTiedOutput()),
+                Arguments.of("GQA F16", RandomModel.llama(4, 2, GgmlType.F16)),
+                Arguments.of("GQA Q8_0", RandomModel.llama(4, 2, GgmlType.Q8_0)),
+                Arguments.of("MHA Q8_0 biases", RandomModel.llama(4, 4, GgmlType.Q8_0).withBiases()),
+                Arguments.of("GQA BF16 biases", RandomModel.llama(4, 2, GgmlType.BF16).withBiases()),
+                Arguments.of("MHA Q4_0 tied", RandomModel.llama(4, 4, GgmlType.Q4_0).withTiedOutput()),
+                Arguments.of("GQA Q4_K + Q6_K", new RandomModel("llama", 256, 2, 4, 2, 256, 96, false, false, GgmlType.Q4_K,
                         false, 13, 256, false)));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
-    void logitsMatchTheReferenceOnBothAttentionPaths(String name, TinyModel spec) throws IOException {
+    void logitsMatchTheReferenceOnBothAttentionPaths(String name, RandomModel spec) throws IOException {
         Path file = spec.write(dir);
         ReferenceLlama reference = new ReferenceLlama(file);
         int[] continuation = new Random(5).ints(DECODE_STEPS, 0, spec.vocab()).toArray();
@@ -77,7 +77,7 @@ class LlamaSessionTest {
 
     @Test
     void blockedPrefillMatchesTheReference() throws IOException {
-        Path file = TinyModel.llama(4, 2, GgmlType.F32).write(dir);
+        Path file = RandomModel.llama(4, 2, GgmlType.F32).write(dir);
         try (LlamaModel model = LlamaModel.load(file);
              LlamaSession session = LlamaSession.open(model, "prefill=full", AttentionPath.ENGINE)) {
             // 4 heads x 9 keys x 2 rows: causal attention runs in five blocks of query rows, and the
@@ -89,7 +89,7 @@ class LlamaSessionTest {
 
     @Test
     void q8ModelStaysCloseToItsFloat32Original() throws IOException {
-        TinyModel f32 = TinyModel.llama(4, 2, GgmlType.F32);
+        RandomModel f32 = RandomModel.llama(4, 2, GgmlType.F32);
         double[] exact = new ReferenceLlama(f32.write(dir)).logits(PROMPT);
         try (LlamaModel model = LlamaModel.load(f32.withType(GgmlType.Q8_0).write(dir));
              LlamaSession session = LlamaSession.open(model, "prefill=full", AttentionPath.ENGINE)) {
@@ -100,7 +100,7 @@ class LlamaSessionTest {
 
     @Test
     void bothPathsAgreeUnderACompressingPolicy() throws IOException {
-        Path file = TinyModel.llama(4, 2, GgmlType.F32).write(dir);
+        Path file = RandomModel.llama(4, 2, GgmlType.F32).write(dir);
         String policy = "prefill=snapkv(P=6,w=3,kernel=1),decoding=slide(W=10,R=4)";
         int[] continuation = new Random(9).ints(DECODE_STEPS, 0, 96).toArray();
         try (LlamaModel model = LlamaModel.load(file);
@@ -121,7 +121,7 @@ class LlamaSessionTest {
 
     @Test
     void replicatedKvHeadsMatchTheReference() throws IOException {
-        Path file = TinyModel.llama(4, 2, GgmlType.F32).write(dir);
+        Path file = RandomModel.llama(4, 2, GgmlType.F32).write(dir);
         ReferenceLlama reference = new ReferenceLlama(file);
         int[] sequence = PROMPT.clone();
         try (LlamaModel model = LlamaModel.load(file);
@@ -143,7 +143,7 @@ class LlamaSessionTest {
 
     @Test
     void rejectsOutOfOrderCallsAndBadTokens() throws IOException {
-        Path file = TinyModel.llama(4, 2, GgmlType.F32).write(dir);
+        Path file = RandomModel.llama(4, 2, GgmlType.F32).write(dir);
         try (LlamaModel model = LlamaModel.load(file);
              LlamaSession session = LlamaSession.open(model, "prefill=full", AttentionPath.ENGINE)) {
             assertThatThrownBy(() -> session.decode(1)).isInstanceOf(IllegalStateException.class)

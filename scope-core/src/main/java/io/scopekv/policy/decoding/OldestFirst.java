@@ -21,23 +21,6 @@ public record OldestFirst() implements DecodingScorer {
 
     @Override
     public State newState(int heads, int capacity) {
-        return new State() {
-            @Override
-            public void grow(int newCapacity) {
-            }
-
-            @Override
-            public void onAppend(int head, int slot) {
-            }
-
-            @Override
-            public void onObserve(int head, float[] probs, int fromSlot, int toSlot, long step) {
-            }
-
-            @Override
-            public float score(int head, int slot, int position, long step) {
-                return -(float) position;
-            }
-        };
+        return new PositionalState((head, position, step) -> -(float) position);
     }
 }

@@ -20,24 +20,7 @@ public record RandomScore(long seed) implements DecodingScorer {
 
     @Override
     public State newState(int heads, int capacity) {
-        return new State() {
-            @Override
-            public void grow(int newCapacity) {
-            }
-
-            @Override
-            public void onAppend(int head, int slot) {
-            }
-
-            @Override
-            public void onObserve(int head, float[] probs, int fromSlot, int toSlot, long step) {
-            }
-
-            @Override
-            public float score(int head, int slot, int position, long step) {
-                return unitFloat(mix(seed ^ mix(step * 0x9E3779B97F4A7C15L + head) ^ position));
-            }
-        };
+        return new PositionalState((head, position, step) -> unitFloat(mix(seed ^ mix(step * 0x9E3779B97F4A7C15L + head) ^ position)));
     }
 
     static long mix(long z) {

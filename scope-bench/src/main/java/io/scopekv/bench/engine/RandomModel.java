@@ -14,13 +14,14 @@ import java.nio.file.Path;
 import java.util.Random;
 
 /**
- * A small random-weight Llama-architecture GGUF file for tests.
+ * A random-weight Llama-architecture GGUF file, for the engine's tests (tiny shapes) and its
+ * throughput measurement (realistic shapes). Deterministic for a seed.
  *
  * @param architecture llama or qwen2
  * @param type         encoding of the projection matrices and the embedding (norms stay F32, as in
  *                     published GGUF files)
  */
-public record TinyModel(String architecture, int dim, int layers, int heads, int kvHeads, int ffn, int vocab,
+public record RandomModel(String architecture, int dim, int layers, int heads, int kvHeads, int ffn, int vocab,
                         boolean biases, boolean tied, GgmlType type, boolean ropeFactors, long seed, int contextLength,
                         boolean byteTokenizer) {
 
@@ -28,38 +29,45 @@ public record TinyModel(String architecture, int dim, int layers, int heads, int
     public static final int BOS = 256;
     public static final int EOS = 257;
 
-    public static TinyModel llama(int heads, int kvHeads, GgmlType type) {
-        return new TinyModel("llama", 64, 2, heads, kvHeads, 96, 96, false, false, type, false, 11, 256, false);
+    public static RandomModel llama(int heads, int kvHeads, GgmlType type) {
+        return new RandomModel("llama", 64, 2, heads, kvHeads, 96, 96, false, false, type, false, 11, 256, false);
     }
 
     /**
      * A byte-level BPE tokenizer without merges: one token per UTF-8 byte, then BOS and EOS, so the
      * vocabulary grows to 258 and the context to 1024 to fit whole prompts.
      */
-    public TinyModel withByteTokenizer() {
-        return new TinyModel(architecture, dim, layers, heads, kvHeads, ffn, 258, biases, tied, type, ropeFactors, seed,
+    public RandomModel withByteTokenizer() {
+        return new RandomModel(architecture, dim, layers, heads, kvHeads, ffn, 258, biases, tied, type, ropeFactors, seed,
                 1024, true);
     }
 
-    public TinyModel withArchitecture(String other) {
-        return new TinyModel(other, dim, layers, heads, kvHeads, ffn, vocab, biases, tied, type, ropeFactors, seed,
+    public RandomModel withArchitecture(String other) {
+        return new RandomModel(other, dim, layers, heads, kvHeads, ffn, vocab, biases, tied, type, ropeFactors, seed,
                 contextLength, byteTokenizer);
     }
 
-    public TinyModel withBiases() {
-        return new TinyModel("qwen2", dim, layers, heads, kvHeads, ffn, vocab, true, tied, type, ropeFactors, seed, contextLength, byteTokenizer);
+    public RandomModel withBiases() {
+        return new RandomModel("qwen2", dim, layers, heads, kvHeads, ffn, vocab, true, tied, type, ropeFactors, seed, contextLength, byteTokenizer);
     }
 
-    public TinyModel withTiedOutput() {
-        return new TinyModel(architecture, dim, layers, heads, kvHeads, ffn, vocab, biases, true, type, ropeFactors, seed, contextLength, byteTokenizer);
+    public RandomModel withTiedOutput() {
+        return new RandomModel(architecture, dim, layers, heads, kvHeads, ffn, vocab, biases, true, type, ropeFactors, seed, contextLength, byteTokenizer);
     }
 
-    public TinyModel withRopeFactors() {
-        return new TinyModel(architecture, dim, layers, heads, kvHeads, ffn, vocab, biases, tied, type, true, seed, contextLength, byteTokenizer);
+    public RandomModel withRopeFactors() {
+        return new RandomModel(architecture, dim, layers, heads, kvHeads, ffn, vocab, biases, tied, type, true, seed, contextLength, byteTokenizer);
     }
 
-    public TinyModel withType(GgmlType other) {
-        return new TinyModel(architecture, dim, layers, heads, kvHeads, ffn, vocab, biases, tied, other, ropeFactors, seed, contextLength, byteTokenizer);
+    public RandomModel withType(GgmlType other) {
+        return new RandomModel(architecture, dim, layers, heads, kvHeads, ffn, vocab, biases, tied, other, ropeFactors, seed, contextLength, byteTokenizer);
+    }
+
+    /** The same model with another shape, context length and seed. */
+    public RandomModel withShape(int newDim, int newLayers, int newHeads, int newKvHeads, int newFfn, int newVocab,
+                                 int newContextLength) {
+        return new RandomModel(architecture, newDim, newLayers, newHeads, newKvHeads, newFfn, newVocab, biases, tied, type,
+                ropeFactors, seed, newContextLength, byteTokenizer);
     }
 
     public int headDim() {
