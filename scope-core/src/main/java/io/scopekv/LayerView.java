@@ -25,6 +25,9 @@ public interface LayerView {
     /** Storage heads. */
     int heads();
 
+    /** The storage head query head {@code queryHead} attends over. */
+    int storageHead(int queryHead);
+
     /** Slots an attention kernel must cover: the columns {@link KvCache#observe} expects. */
     int slots();
 

@@ -52,6 +52,9 @@ final class ReferenceAttention {
         float[] k = new float[d];
         for (int q = 0; q < layout.queryHeads(); q++) {
             int head = storageHead(q, layout, gqa);
+            if (view.storageHead(q) != head) {
+                throw new AssertionError("view maps query head " + q + " to " + view.storageHead(q) + ", expected " + head);
+            }
             double max = Double.NEGATIVE_INFINITY;
             for (int s = 0; s < view.slots(); s++) {
                 if (view.position(head, s) < 0) {

@@ -668,6 +668,15 @@ public final class NdKvCache implements KvCache {
             }
 
             @Override
+            public int storageHead(int queryHead) {
+                if (queryHead < 0 || queryHead >= layout.queryHeads()) {
+                    throw new IllegalArgumentException("query head " + queryHead + " out of range [0, "
+                            + layout.queryHeads() + ")");
+                }
+                return queryHead / queriesPerHead;
+            }
+
+            @Override
             public int slots() {
                 return slots;
             }

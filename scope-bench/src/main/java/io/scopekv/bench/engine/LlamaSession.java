@@ -342,8 +342,6 @@ public final class LlamaSession implements AutoCloseable {
         LayerView view = cache.view(l);
         int slots = view.slots();
         int hd = c.headDim();
-        // storage heads are the KV heads, or the query heads when the policy replicates K/V
-        int queriesPerStorageHead = c.queryHeads() / view.heads();
         if (probs.length < c.queryHeads() * slots) {
             probs = new float[c.queryHeads() * slots * 2];
         }
@@ -364,7 +362,10 @@ public final class LlamaSession implements AutoCloseable {
                 view.keyBuffer(seg).get(from, keyRows, start * hd, rows * hd);
                 view.valueBuffer(seg).get(from, valueRows, start * hd, rows * hd);
             }
-            for (int qh = h * queriesPerStorageHead; qh < (h + 1) * queriesPerStorageHead; qh++) {
+            for (int qh = 0; qh < c.queryHeads(); qh++) {
+                if (view.storageHead(qh) != h) {
+                    continue;
+                }
                 int qOff = qh * hd;
                 float max = Float.NEGATIVE_INFINITY;
                 for (int s = 0; s < slots; s++) {
