@@ -27,7 +27,7 @@ public final class DecodeThroughput {
     private static final Logger LOG = LoggerFactory.getLogger(DecodeThroughput.class);
     private static final int[] MARKS = {1024, 4096, 8192};
     private static final int PROMPT = 64;
-    private static final int WINDOW = 64;
+    private static final int WINDOW = 256;
 
     private DecodeThroughput() {
     }
