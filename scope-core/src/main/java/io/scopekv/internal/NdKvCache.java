@@ -788,6 +788,7 @@ public final class NdKvCache implements KvCache {
 
     // ---------------------------------------------------------------- helpers
 
+    /** The KV head whose K/V a storage head holds: itself, or its group's under REPLICATE. */
     private int sourceHead(int storageHead) {
         return storageHead * queriesPerHead / layout.groupSize();
     }
