@@ -21,6 +21,18 @@ import java.util.SplittableRandom;
  */
 public record MiniTask(int[] tokens, int promptLength, int questions, int answerLength) {
 
+    public MiniTask {
+        if (promptLength < 1 || questions < 1 || answerLength < 1) {
+            throw new IllegalArgumentException("promptLength, questions and answerLength must be positive, were "
+                    + promptLength + ", " + questions + ", " + answerLength);
+        }
+        if (tokens.length != promptLength + questions * answerLength + 1) {
+            throw new IllegalArgumentException("a task of " + questions + " answers of " + answerLength
+                    + " tokens after a prompt of " + promptLength + " must hold " + (promptLength + questions * answerLength + 1)
+                    + " tokens (with EOS), held " + tokens.length);
+        }
+    }
+
     /** Training tasks use even task seeds, held-out tasks odd ones, so the two never share a seed. */
     public static MiniTask train(TaskConfig config, long runSeed, long index) {
         return generate(config, 2 * mix(runSeed, index));

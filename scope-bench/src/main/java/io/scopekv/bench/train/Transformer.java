@@ -265,36 +265,49 @@ public final class Transformer {
         return out;
     }
 
+    /**
+     * Causal attention of every position. Keys are transposed per KV head ({@code [headDim, n]}) so
+     * the scores of one query against all earlier keys are a sum of scaled key rows.
+     */
     private void attention(BlockState s, int n) {
         int hd = c.headDim();
         int qd = c.heads() * hd;
         int kvd = c.kvHeads() * hd;
-        for (int head = 0; head < c.heads(); head++) {
-            int kvOff = head / c.group() * hd;
-            for (int i = 0; i < n; i++) {
-                int pRow = (head * n + i) * n;
-                int qOff = i * qd + head * hd;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int j = 0; j <= i; j++) {
-                    float dot = 0;
-                    int kOff = j * kvd + kvOff;
+        float[] kT = new float[hd * n];
+        for (int g = 0; g < c.kvHeads(); g++) {
+            transposeHead(s.k, n, kvd, g * hd, kT);
+            for (int head = g * c.group(); head < (g + 1) * c.group(); head++) {
+                for (int i = 0; i < n; i++) {
+                    int pRow = (head * n + i) * n;
+                    int qOff = i * qd + head * hd;
                     for (int d = 0; d < hd; d++) {
-                        dot += s.q[qOff + d] * s.k[kOff + d];
+                        axpy(s.q[qOff + d] * scale, kT, d * n, s.probs, pRow, i + 1);
                     }
-                    float score = dot * scale;
-                    s.probs[pRow + j] = score;
-                    max = Math.max(max, score);
+                    float max = Float.NEGATIVE_INFINITY;
+                    for (int j = 0; j <= i; j++) {
+                        max = Math.max(max, s.probs[pRow + j]);
+                    }
+                    float sum = 0;
+                    for (int j = 0; j <= i; j++) {
+                        float e = (float) Math.exp(s.probs[pRow + j] - max);
+                        s.probs[pRow + j] = e;
+                        sum += e;
+                    }
+                    for (int j = 0; j <= i; j++) {
+                        s.probs[pRow + j] /= sum;
+                        axpy(s.probs[pRow + j], s.v, j * kvd + g * hd, s.att, qOff, hd);
+                    }
                 }
-                float sum = 0;
-                for (int j = 0; j <= i; j++) {
-                    float e = (float) Math.exp(s.probs[pRow + j] - max);
-                    s.probs[pRow + j] = e;
-                    sum += e;
-                }
-                for (int j = 0; j <= i; j++) {
-                    s.probs[pRow + j] /= sum;
-                    axpy(s.probs[pRow + j], s.v, j * kvd + kvOff, s.att, qOff, hd);
-                }
+            }
+        }
+    }
+
+    /** Copies one head of {@code [n, width]} rows, columns {@code [off, off + headDim)}, to {@code [headDim, n]}. */
+    private void transposeHead(float[] rows, int n, int width, int off, float[] out) {
+        int hd = c.headDim();
+        for (int j = 0; j < n; j++) {
+            for (int d = 0; d < hd; d++) {
+                out[d * n + j] = rows[j * width + off + d];
             }
         }
     }
@@ -337,28 +350,44 @@ public final class Transformer {
         float[] dq = new float[n * qd];
         float[] dk = new float[n * kvd];
         float[] dv = new float[n * kvd];
+        // per KV head, in the transposed [headDim, n] layout so the sums over keys are axpys
+        float[] vT = new float[hd * n];
+        float[] dkT = new float[hd * n];
+        float[] dvT = new float[hd * n];
         float[] dp = new float[n];
-        for (int head = 0; head < c.heads(); head++) {
-            int kvOff = head / c.group() * hd;
-            for (int i = 0; i < n; i++) {
-                int pRow = (head * n + i) * n;
-                int oOff = i * qd + head * hd;
-                float weighted = 0;
-                for (int j = 0; j <= i; j++) {
-                    float dot = 0;
-                    int vOff = j * kvd + kvOff;
+        for (int g = 0; g < c.kvHeads(); g++) {
+            int kvOff = g * hd;
+            transposeHead(s.v, n, kvd, kvOff, vT);
+            Arrays.fill(dkT, 0f);
+            Arrays.fill(dvT, 0f);
+            for (int head = g * c.group(); head < (g + 1) * c.group(); head++) {
+                for (int i = 0; i < n; i++) {
+                    int pRow = (head * n + i) * n;
+                    int oOff = i * qd + head * hd;
+                    Arrays.fill(dp, 0, i + 1, 0f);
                     for (int d = 0; d < hd; d++) {
-                        dot += dAtt[oOff + d] * s.v[vOff + d];
+                        float da = dAtt[oOff + d];
+                        axpy(da, vT, d * n, dp, 0, i + 1);
+                        axpy(da, s.probs, pRow, dvT, d * n, i + 1);
                     }
-                    dp[j] = dot;
-                    weighted += s.probs[pRow + j] * dot;
-                    axpy(s.probs[pRow + j], dAtt, oOff, dv, vOff, hd);
+                    float weighted = 0;
+                    for (int j = 0; j <= i; j++) {
+                        weighted += s.probs[pRow + j] * dp[j];
+                    }
+                    // dp becomes the gradient of the scaled scores
+                    for (int j = 0; j <= i; j++) {
+                        dp[j] = s.probs[pRow + j] * (dp[j] - weighted) * scale;
+                        axpy(dp[j], s.k, j * kvd + kvOff, dq, oOff, hd);
+                    }
+                    for (int d = 0; d < hd; d++) {
+                        axpy(s.q[oOff + d], dp, 0, dkT, d * n, i + 1);
+                    }
                 }
-                for (int j = 0; j <= i; j++) {
-                    float dScore = s.probs[pRow + j] * (dp[j] - weighted) * scale;
-                    int kOff = j * kvd + kvOff;
-                    axpy(dScore, s.k, kOff, dq, oOff, hd);
-                    axpy(dScore, s.q, oOff, dk, kOff, hd);
+            }
+            for (int j = 0; j < n; j++) {
+                for (int d = 0; d < hd; d++) {
+                    dk[j * kvd + kvOff + d] += dkT[d * n + j];
+                    dv[j * kvd + kvOff + d] += dvT[d * n + j];
                 }
             }
         }
