@@ -135,12 +135,21 @@ public final class TrainCommand {
         ModelConfig model = new ModelConfig(dim, integer(o, "--layers"), integer(o, "--heads"), integer(o, "--kv-heads"),
                 ffn, TaskVocabulary.SIZE, context, o.containsKey("--tied"), 10000f, 1e-5f);
         return new TrainConfig(model, task, integer(o, "--steps"), integer(o, "--batch"), number(o, "--lr"),
-                integer(o, "--warmup"), number(o, "--weight-decay"), number(o, "--clip"), Long.parseLong(value(o, "--seed")),
+                integer(o, "--warmup"), number(o, "--weight-decay"), number(o, "--clip"), seed(o),
                 integer(o, "--eval-every"), integer(o, "--eval-tasks"), integer(o, "--threads"));
     }
 
     private static String value(Map<String, String> o, String flag) {
         return o.getOrDefault(flag, DEFAULTS.get(flag));
+    }
+
+    private static long seed(Map<String, String> o) {
+        String v = value(o, "--seed");
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--seed needs an integer, got '" + v + "'");
+        }
     }
 
     private static int integer(Map<String, String> o, String flag) {

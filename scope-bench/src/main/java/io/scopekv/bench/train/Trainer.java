@@ -125,6 +125,7 @@ public final class Trainer {
             long targetSum = 0;
             long windowStart = System.nanoTime();
             int windowSteps = 0;
+            long lastDraw = 0;
             while (step < stop) {
                 long t0 = System.nanoTime();
                 Transformer.Loss loss = trainStep(pool);
@@ -133,11 +134,17 @@ public final class Trainer {
                 lossSum += loss.nll();
                 targetSum += loss.targets();
                 windowSteps++;
-                double rate = windowSteps / ((System.nanoTime() - windowStart) / 1e9);
+                long now = System.nanoTime();
+                double rate = windowSteps / ((now - windowStart) / 1e9);
                 long eta = Math.round((config.steps() - step) / rate);
-                progress.printf(Locale.ROOT, "\rtrain step %d/%d loss %.4f lr %.2e %.2f steps/s ETA %d:%02d   ", step,
-                        config.steps(), loss.nll() / loss.targets(), config.learningRate(step - 1), rate, eta / 60, eta % 60);
-                progress.flush();
+                // redrawn at most twice a second so a redirected stderr stays small
+                if (now - lastDraw > 500_000_000L || step == stop) {
+                    lastDraw = now;
+                    progress.printf(Locale.ROOT, "\rtrain step %d/%d loss %.4f lr %.2e %.2f steps/s ETA %d:%02d   ", step,
+                            config.steps(), loss.nll() / loss.targets(), config.learningRate(step - 1), rate, eta / 60,
+                            eta % 60);
+                    progress.flush();
+                }
                 if (step % config.evalEvery() == 0 || step == stop) {
                     EvalPoint point = evaluate(pool, lossSum / targetSum);
                     curve.add(point);

@@ -37,6 +37,8 @@ class TrainCommandTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown option --bogus");
         assertThat(run("--out", dir.toString(), "--dim", "wide")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--dim needs an integer, got 'wide'");
+        assertThat(run("--out", dir.toString(), "--seed", "x")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--seed needs an integer, got 'x'");
         assertThat(run("--out", dir.toString(), "--facts", "30")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("facts must be in [1, 26], was 30");
         assertThat(run("--out", dir.resolve("none").toString(), "--resume")).isEqualTo(1);
