@@ -64,8 +64,4 @@ public final class AdamW {
     public float[] secondMoment() {
         return v;
     }
-
-    public int steps() {
-        return steps;
-    }
 }

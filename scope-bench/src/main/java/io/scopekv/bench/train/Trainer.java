@@ -140,9 +140,9 @@ public final class Trainer {
                 // redrawn at most twice a second so a redirected stderr stays small
                 if (now - lastDraw > 500_000_000L || step == stop) {
                     lastDraw = now;
-                    progress.printf(Locale.ROOT, "\rtrain step %d/%d loss %.4f lr %.2e %.2f steps/s ETA %d:%02d   ", step,
-                            config.steps(), loss.nll() / loss.targets(), config.learningRate(step - 1), rate, eta / 60,
-                            eta % 60);
+                    progress.printf(Locale.ROOT, "\rtrain step %d/%d loss %.4f token accuracy %.3f lr %.2e %.2f steps/s ETA %d:%02d   ",
+                            step, config.steps(), loss.nll() / loss.targets(), (double) loss.right() / loss.targets(),
+                            config.learningRate(step - 1), rate, eta / 60, eta % 60);
                     progress.flush();
                 }
                 if (step % config.evalEvery() == 0 || step == stop) {
