@@ -1,0 +1,111 @@
+package io.scopekv.bench.train;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything needed to continue a run: its configuration, the weights, the optimizer's moments,
+ * the step count and the learning curve. Training tasks are a function of (seed, step), so no
+ * random-generator state is needed. Big-endian binary, written to a temporary file and moved
+ * into place so an interrupted write never replaces a good checkpoint.
+ *
+ * @param params {@code [layout.size()]}
+ * @param m      {@code [layout.size()]} AdamW first moment
+ * @param v      {@code [layout.size()]} AdamW second moment
+ */
+public record Checkpoint(TrainConfig config, int step, double seconds, float[] params, float[] m, float[] v,
+                         List<EvalPoint> curve) {
+
+    private static final int MAGIC = 0x534B5654; // "SKVT"
+    private static final int VERSION = 1;
+
+    public void write(Path file) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
+            out.writeInt(MAGIC);
+            out.writeInt(VERSION);
+            ModelConfig mc = config.model();
+            for (int x : new int[] {mc.dim(), mc.layers(), mc.heads(), mc.kvHeads(), mc.ffnDim(), mc.vocabSize(),
+                    mc.contextLength()}) {
+                out.writeInt(x);
+            }
+            out.writeBoolean(mc.tiedOutput());
+            out.writeFloat(mc.ropeTheta());
+            out.writeFloat(mc.rmsEps());
+            TaskConfig tc = config.task();
+            out.writeInt(tc.facts());
+            out.writeInt(tc.questions());
+            out.writeInt(tc.valueDigits());
+            out.writeInt(config.steps());
+            out.writeInt(config.batch());
+            out.writeFloat(config.learningRate());
+            out.writeInt(config.warmup());
+            out.writeFloat(config.weightDecay());
+            out.writeFloat(config.clipNorm());
+            out.writeLong(config.seed());
+            out.writeInt(config.evalEvery());
+            out.writeInt(config.evalTasks());
+            out.writeInt(config.threads());
+            out.writeInt(step);
+            out.writeDouble(seconds);
+            for (float[] a : new float[][] {params, m, v}) {
+                out.writeInt(a.length);
+                for (float x : a) {
+                    out.writeFloat(x);
+                }
+            }
+            out.writeInt(curve.size());
+            for (EvalPoint p : curve) {
+                out.writeInt(p.step());
+                for (double x : new double[] {p.seconds(), p.trainLoss(), p.evalLoss(), p.forcedAccuracy(), p.greedyAccuracy()}) {
+                    out.writeDouble(x);
+                }
+            }
+        }
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * @throws IOException for a file that is not a checkpoint of this version
+     */
+    public static Checkpoint read(Path file) throws IOException {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+            if (in.readInt() != MAGIC) {
+                throw new IOException(file + " is not a training checkpoint");
+            }
+            int version = in.readInt();
+            if (version != VERSION) {
+                throw new IOException(file + " has checkpoint version " + version + ", this build reads " + VERSION);
+            }
+            ModelConfig model = new ModelConfig(in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readInt(),
+                    in.readInt(), in.readInt(), in.readBoolean(), in.readFloat(), in.readFloat());
+            TaskConfig task = new TaskConfig(in.readInt(), in.readInt(), in.readInt());
+            TrainConfig config = new TrainConfig(model, task, in.readInt(), in.readInt(), in.readFloat(), in.readInt(),
+                    in.readFloat(), in.readFloat(), in.readLong(), in.readInt(), in.readInt(), in.readInt());
+            int step = in.readInt();
+            double seconds = in.readDouble();
+            float[][] arrays = new float[3][];
+            for (int a = 0; a < 3; a++) {
+                arrays[a] = new float[in.readInt()];
+                for (int i = 0; i < arrays[a].length; i++) {
+                    arrays[a][i] = in.readFloat();
+                }
+            }
+            int points = in.readInt();
+            List<EvalPoint> curve = new ArrayList<>();
+            for (int i = 0; i < points; i++) {
+                curve.add(new EvalPoint(in.readInt(), in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(),
+                        in.readDouble()));
+            }
+            return new Checkpoint(config, step, seconds, arrays[0], arrays[1], arrays[2], curve);
+        }
+    }
+}

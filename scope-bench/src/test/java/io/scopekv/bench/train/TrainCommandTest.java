@@ -1,0 +1,61 @@
+package io.scopekv.bench.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.scopekv.bench.engine.LlamaModel;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return TrainCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void helpPrintsUsage() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("usage: train --out DIR", "--facts N");
+    }
+
+    @Test
+    void usageErrorsNameTheProblem() {
+        assertThat(run("--steps", "3")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("train: --out DIR is required");
+        assertThat(run("--out", dir.toString(), "--bogus", "1")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown option --bogus");
+        assertThat(run("--out", dir.toString(), "--dim", "wide")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--dim needs an integer, got 'wide'");
+        assertThat(run("--out", dir.toString(), "--seed", "x")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--seed needs an integer, got 'x'");
+        assertThat(run("--out", dir.toString(), "--facts", "30")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("facts must be in [1, 26], was 30");
+        assertThat(run("--out", dir.resolve("none").toString(), "--resume")).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--resume needs");
+    }
+
+    @Test
+    void trainsResumesAndWritesALoadableModel() throws Exception {
+        String[] tiny = {"--out", dir.toString(), "--dim", "16", "--layers", "1", "--heads", "2", "--kv-heads", "1",
+            "--facts", "3", "--digits", "1", "--steps", "2", "--batch", "2", "--eval-every", "2", "--eval-tasks", "2"};
+        assertThat(run(tiny)).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("step 2,", "held-out answers right");
+        assertThat(run("--out", dir.toString(), "--resume", "--steps", "4")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("step 4,");
+        try (LlamaModel model = LlamaModel.load(dir.resolve(Trainer.MODEL))) {
+            assertThat(model.config().dim()).isEqualTo(16);
+            assertThat(model.config().vocabSize()).isEqualTo(TaskVocabulary.SIZE);
+        }
+    }
+}
