@@ -65,6 +65,7 @@ public final class LlamaSession implements AutoCloseable {
     private final float[] sin;
     private float[] probs = new float[0];     // [queryHeads, slots] of the engine's own attention
     private float[] keyRows = new float[0];   // [slots, headDim] of one storage head
+    private float[] slotScores = new float[0]; // [slots] of one query head
     private float[] valueRows = new float[0];
 
     /**
@@ -348,8 +349,8 @@ public final class LlamaSession implements AutoCloseable {
         if (keyRows.length < slots * hd) {
             keyRows = new float[slots * hd * 2];
             valueRows = new float[slots * hd * 2];
+            slotScores = new float[slots * 2];
         }
-        float[] scores = new float[slots];
         for (int h = 0; h < view.heads(); h++) {
             // storage comes in segments; gather this head's slots [0, slots) into contiguous rows
             for (int seg = 0; seg < view.segments(); seg++) {
@@ -370,25 +371,25 @@ public final class LlamaSession implements AutoCloseable {
                 float max = Float.NEGATIVE_INFINITY;
                 for (int s = 0; s < slots; s++) {
                     if (view.position(h, s) < 0) {
-                        scores[s] = Float.NEGATIVE_INFINITY;
+                        slotScores[s] = Float.NEGATIVE_INFINITY;
                         continue;
                     }
                     float dot = 0;
                     for (int i = 0; i < hd; i++) {
                         dot += qf[qOff + i] * keyRows[s * hd + i];
                     }
-                    scores[s] = dot * scale;
-                    max = Math.max(max, scores[s]);
+                    slotScores[s] = dot * scale;
+                    max = Math.max(max, slotScores[s]);
                 }
                 float sum = 0;
                 for (int s = 0; s < slots; s++) {
-                    float p = scores[s] == Float.NEGATIVE_INFINITY ? 0f : (float) Math.exp(scores[s] - max);
-                    scores[s] = p;
+                    float p = slotScores[s] == Float.NEGATIVE_INFINITY ? 0f : (float) Math.exp(slotScores[s] - max);
+                    slotScores[s] = p;
                     sum += p;
                 }
                 Arrays.fill(attnf, qOff, qOff + hd, 0f);
                 for (int s = 0; s < slots; s++) {
-                    float p = scores[s] / sum;
+                    float p = slotScores[s] / sum;
                     probs[qh * slots + s] = p;
                     if (p != 0f) {
                         for (int i = 0; i < hd; i++) {
