@@ -25,7 +25,7 @@ public record Checkpoint(TrainConfig config, int step, double seconds, float[] p
                          List<EvalPoint> curve) {
 
     private static final int MAGIC = 0x534B5654; // "SKVT"
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
     public void write(Path file) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
@@ -44,6 +44,7 @@ public record Checkpoint(TrainConfig config, int step, double seconds, float[] p
             out.writeInt(tc.facts());
             out.writeInt(tc.questions());
             out.writeInt(tc.valueDigits());
+            out.writeInt(config.minFacts());
             out.writeInt(config.steps());
             out.writeInt(config.batch());
             out.writeFloat(config.learningRate());
@@ -88,7 +89,7 @@ public record Checkpoint(TrainConfig config, int step, double seconds, float[] p
             ModelConfig model = new ModelConfig(in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readInt(),
                     in.readInt(), in.readInt(), in.readBoolean(), in.readFloat(), in.readFloat());
             TaskConfig task = new TaskConfig(in.readInt(), in.readInt(), in.readInt());
-            TrainConfig config = new TrainConfig(model, task, in.readInt(), in.readInt(), in.readFloat(), in.readInt(),
+            TrainConfig config = new TrainConfig(model, task, in.readInt(), in.readInt(), in.readInt(), in.readFloat(), in.readInt(),
                     in.readFloat(), in.readFloat(), in.readLong(), in.readInt(), in.readInt(), in.readInt());
             int step = in.readInt();
             double seconds = in.readDouble();

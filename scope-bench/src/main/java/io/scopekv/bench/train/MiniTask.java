@@ -35,7 +35,12 @@ public record MiniTask(int[] tokens, int promptLength, int questions, int answer
 
     /** Training tasks use even task seeds, held-out tasks odd ones, so the two never share a seed. */
     public static MiniTask train(TaskConfig config, long runSeed, long index) {
-        return generate(config, 2 * mix(runSeed, index));
+        return generate(config, trainingSeed(runSeed, index));
+    }
+
+    /** The (even) task seed of training task {@code index} of a run. */
+    static long trainingSeed(long runSeed, long index) {
+        return 2 * mix(runSeed, index);
     }
 
     /** Held-out task {@code index}, the same for every run. */

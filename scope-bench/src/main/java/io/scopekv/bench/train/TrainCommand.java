@@ -33,10 +33,14 @@ public final class TrainCommand {
               --ffn N              SwiGLU hidden width (default 8/3 of dim, rounded up to a multiple of 8)
               --tied               reuse the token embedding as the output projection
               --context N          context length (default: the task's length)
+              --rope-theta X       RoPE base frequency (default 10000)
             task:
               --facts N            facts in the prompt, at most 26 (default 8)
               --questions N        questions answered in the response (default: facts)
               --digits N           digits per value and running sum (default 2)
+              --min-facts N        curriculum: each training task draws its fact count from
+                                   [N, --facts] (default: --facts, no curriculum); held-out tasks
+                                   always have --facts facts
             optimizer:
               --steps N            optimizer steps (default 2000)
               --batch N            tasks per step (default 16)
@@ -56,7 +60,7 @@ public final class TrainCommand {
             Map.entry("--facts", "8"), Map.entry("--digits", "2"), Map.entry("--steps", "2000"),
             Map.entry("--batch", "16"), Map.entry("--lr", "3e-3"), Map.entry("--warmup", "100"),
             Map.entry("--weight-decay", "0.01"), Map.entry("--clip", "1.0"), Map.entry("--seed", "1"),
-            Map.entry("--eval-every", "100"), Map.entry("--eval-tasks", "20"), Map.entry("--threads", "2"));
+            Map.entry("--eval-every", "100"), Map.entry("--rope-theta", "10000"), Map.entry("--eval-tasks", "20"), Map.entry("--threads", "2"));
 
     private TrainCommand() {
     }
@@ -76,7 +80,8 @@ public final class TrainCommand {
                 case "--tied" -> options.put(flag, "true");
                 default -> {
                     if (!DEFAULTS.containsKey(flag) && !flag.equals("--out") && !flag.equals("--ffn")
-                            && !flag.equals("--context") && !flag.equals("--questions")) {
+                            && !flag.equals("--context") && !flag.equals("--questions")
+                            && !flag.equals("--min-facts")) {
                         return usage(err, "unknown option " + flag);
                     }
                     if (i + 1 >= args.length) {
@@ -133,8 +138,9 @@ public final class TrainCommand {
         int ffn = o.containsKey("--ffn") ? integer(o, "--ffn") : (dim * 8 / 3 + 7) / 8 * 8;
         int context = o.containsKey("--context") ? integer(o, "--context") : task.totalLength();
         ModelConfig model = new ModelConfig(dim, integer(o, "--layers"), integer(o, "--heads"), integer(o, "--kv-heads"),
-                ffn, TaskVocabulary.SIZE, context, o.containsKey("--tied"), 10000f, 1e-5f);
-        return new TrainConfig(model, task, integer(o, "--steps"), integer(o, "--batch"), number(o, "--lr"),
+                ffn, TaskVocabulary.SIZE, context, o.containsKey("--tied"), number(o, "--rope-theta"), 1e-5f);
+        return new TrainConfig(model, task, o.containsKey("--min-facts") ? integer(o, "--min-facts") : facts,
+                integer(o, "--steps"), integer(o, "--batch"), number(o, "--lr"),
                 integer(o, "--warmup"), number(o, "--weight-decay"), number(o, "--clip"), seed(o),
                 integer(o, "--eval-every"), integer(o, "--eval-tasks"), integer(o, "--threads"));
     }

@@ -4,7 +4,10 @@ package io.scopekv.bench.train;
  * One training run.
  *
  * @param model        the decoder's shape
- * @param task         the task it learns
+ * @param task         the task it is evaluated on, and the largest it trains on
+ * @param minFacts     fewest facts of a training task: each training task draws its fact count
+ *                     uniformly from {@code [minFacts, task.facts()]} (a curriculum of mixed
+ *                     lengths); {@code task.facts()} trains on the evaluation size only
  * @param steps        optimizer steps in total
  * @param batch        tasks per step
  * @param learningRate peak AdamW learning rate
@@ -16,7 +19,7 @@ package io.scopekv.bench.train;
  * @param evalTasks    held-out tasks per evaluation
  * @param threads      threads over the batch (the results do not depend on it)
  */
-public record TrainConfig(ModelConfig model, TaskConfig task, int steps, int batch, float learningRate, int warmup,
+public record TrainConfig(ModelConfig model, TaskConfig task, int minFacts, int steps, int batch, float learningRate, int warmup,
                           float weightDecay, float clipNorm, long seed, int evalEvery, int evalTasks, int threads) {
 
     public TrainConfig {
@@ -26,6 +29,9 @@ public record TrainConfig(ModelConfig model, TaskConfig task, int steps, int bat
         if (task.totalLength() - 1 > model.contextLength()) {
             throw new IllegalArgumentException("task length " + task.totalLength() + " exceeds the model's context length "
                     + model.contextLength() + " + 1");
+        }
+        if (minFacts < 1 || minFacts > task.facts()) {
+            throw new IllegalArgumentException("minFacts must be in [1, facts = " + task.facts() + "], was " + minFacts);
         }
         if (steps < 1 || batch < 1 || evalEvery < 1 || evalTasks < 1 || threads < 1) {
             throw new IllegalArgumentException("steps, batch, evalEvery, evalTasks and threads must be positive, were "
@@ -42,14 +48,28 @@ public record TrainConfig(ModelConfig model, TaskConfig task, int steps, int bat
 
     /** The same run with another step count (to extend a resumed run). */
     public TrainConfig withSteps(int newSteps) {
-        return new TrainConfig(model, task, newSteps, batch, learningRate, warmup, weightDecay, clipNorm, seed, evalEvery,
+        return new TrainConfig(model, task, minFacts, newSteps, batch, learningRate, warmup, weightDecay, clipNorm, seed, evalEvery,
                 evalTasks, threads);
     }
 
     /** The same run on another number of threads. */
     public TrainConfig withThreads(int newThreads) {
-        return new TrainConfig(model, task, steps, batch, learningRate, warmup, weightDecay, clipNorm, seed, evalEvery,
-                evalTasks, newThreads);
+        return new TrainConfig(model, task, minFacts, steps, batch, learningRate, warmup, weightDecay, clipNorm, seed,
+                evalEvery, evalTasks, newThreads);
+    }
+
+    /**
+     * The size of training task {@code index}: {@code task()} itself without a curriculum, else a
+     * fact count drawn from {@code [minFacts, task.facts()]} by the task's seed; every fact is asked
+     * when the evaluation task asks every fact, else at most {@code task.questions()} are.
+     */
+    public TaskConfig trainingTask(long index) {
+        if (minFacts == task.facts()) {
+            return task;
+        }
+        int facts = minFacts + (int) Math.floorMod(MiniTask.trainingSeed(seed, index), (long) (task.facts() - minFacts + 1));
+        int questions = task.questions() == task.facts() ? facts : Math.min(task.questions(), facts);
+        return new TaskConfig(facts, questions, task.valueDigits());
     }
 
     /** Learning rate of {@code step} (0-based): linear warmup, then cosine decay to a tenth. */

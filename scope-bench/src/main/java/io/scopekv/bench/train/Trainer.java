@@ -167,9 +167,16 @@ public final class Trainer {
 
     private Transformer.Loss trainStep(ExecutorService pool) {
         Transformer.Weights w = model.weights(params);
-        TaskConfig tc = config.task();
         int threads = Math.min(config.threads(), config.batch());
-        float gradScale = 1f / (config.batch() * tc.responseLength());
+        MiniTask[] tasks = new MiniTask[config.batch()];
+        long targets = 0;
+        for (int b = 0; b < tasks.length; b++) {
+            long index = (long) step * config.batch() + b;
+            tasks[b] = MiniTask.train(config.trainingTask(index), config.seed(), index);
+            targets += tasks[b].tokens().length - tasks[b].promptLength();
+        }
+        // the mean over the batch's response tokens, whatever the tasks' lengths
+        float gradScale = 1f / targets;
         float[][] grads = new float[config.batch()][];
         Transformer.Loss[] losses = new Transformer.Loss[config.batch()];
         List<Future<?>> parts = new ArrayList<>();
@@ -177,9 +184,8 @@ public final class Trainer {
             int thread = t;
             parts.add(pool.submit(() -> {
                 for (int b = thread; b < config.batch(); b += threads) {
-                    MiniTask task = MiniTask.train(tc, config.seed(), (long) step * config.batch() + b);
                     grads[b] = new float[layout.size()];
-                    losses[b] = model.lossAndGradient(w, task.tokens(), task.promptLength(), grads[b], gradScale);
+                    losses[b] = model.lossAndGradient(w, tasks[b].tokens(), tasks[b].promptLength(), grads[b], gradScale);
                 }
             }));
         }

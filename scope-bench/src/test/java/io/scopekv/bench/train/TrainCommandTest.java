@@ -41,6 +41,10 @@ class TrainCommandTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--seed needs an integer, got 'x'");
         assertThat(run("--out", dir.toString(), "--facts", "30")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("facts must be in [1, 26], was 30");
+        assertThat(run("--out", dir.toString(), "--facts", "4", "--min-facts", "5")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("minFacts must be in [1, facts = 4], was 5");
+        assertThat(run("--out", dir.toString(), "--rope-theta", "-1")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("ropeTheta and rmsEps must be positive");
         assertThat(run("--out", dir.resolve("none").toString(), "--resume")).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--resume needs");
     }
@@ -48,13 +52,15 @@ class TrainCommandTest {
     @Test
     void trainsResumesAndWritesALoadableModel() throws Exception {
         String[] tiny = {"--out", dir.toString(), "--dim", "16", "--layers", "1", "--heads", "2", "--kv-heads", "1",
-            "--facts", "3", "--digits", "1", "--steps", "2", "--batch", "2", "--eval-every", "2", "--eval-tasks", "2"};
+            "--facts", "3", "--min-facts", "1", "--digits", "1", "--rope-theta", "500000", "--steps", "2", "--batch", "2",
+            "--eval-every", "2", "--eval-tasks", "2"};
         assertThat(run(tiny)).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("step 2,", "held-out answers right");
         assertThat(run("--out", dir.toString(), "--resume", "--steps", "4")).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("step 4,");
         try (LlamaModel model = LlamaModel.load(dir.resolve(Trainer.MODEL))) {
             assertThat(model.config().dim()).isEqualTo(16);
+            assertThat(model.config().ropeTheta()).isEqualTo(500000f);
             assertThat(model.config().vocabSize()).isEqualTo(TaskVocabulary.SIZE);
         }
     }

@@ -16,7 +16,8 @@ class TrainerTest {
     private static TrainConfig config(int steps, int threads) {
         TaskConfig task = new TaskConfig(3, 3, 1);
         ModelConfig model = ModelConfig.of(16, 1, 2, 1, 24, task.totalLength());
-        return new TrainConfig(model, task, steps, 3, 3e-3f, 2, 0.01f, 1f, 7, 2, 2, threads);
+        // a curriculum from 1 to 3 facts, so batches mix task lengths
+        return new TrainConfig(model, task, 1, steps, 3, 3e-3f, 2, 0.01f, 1f, 7, 2, 2, threads);
     }
 
     private static PrintStream quiet() {
@@ -51,10 +52,43 @@ class TrainerTest {
     }
 
     @Test
+    void curriculumDrawsEveryFactCountInItsRangeDeterministically() {
+        TaskConfig task = new TaskConfig(6, 6, 2);
+        ModelConfig model = ModelConfig.of(16, 1, 2, 1, 24, task.totalLength());
+        TrainConfig c = new TrainConfig(model, task, 2, 10, 3, 3e-3f, 2, 0.01f, 1f, 7, 2, 2, 1);
+        java.util.Set<Integer> seen = new java.util.TreeSet<>();
+        for (long i = 0; i < 200; i++) {
+            TaskConfig t = c.trainingTask(i);
+            assertThat(t.facts()).isBetween(2, 6);
+            assertThat(t.questions()).isEqualTo(t.facts());
+            assertThat(t.valueDigits()).isEqualTo(2);
+            assertThat(c.trainingTask(i)).isEqualTo(t);
+            seen.add(t.facts());
+        }
+        assertThat(seen).containsExactly(2, 3, 4, 5, 6);
+        TrainConfig none = new TrainConfig(model, task, 6, 10, 3, 3e-3f, 2, 0.01f, 1f, 7, 2, 2, 1);
+        assertThat(none.trainingTask(5)).isEqualTo(task);
+        TrainConfig fewQuestions = new TrainConfig(model, new TaskConfig(6, 3, 2), 1, 10, 3, 3e-3f, 2, 0.01f, 1f, 7, 2, 2, 1);
+        for (long i = 0; i < 50; i++) {
+            TaskConfig t = fewQuestions.trainingTask(i);
+            assertThat(t.questions()).isEqualTo(Math.min(3, t.facts()));
+        }
+    }
+
+    @Test
+    void minFactsOutsideOneToFactsIsRejected() {
+        TaskConfig task = new TaskConfig(4, 4, 1);
+        ModelConfig model = ModelConfig.of(16, 1, 2, 1, 24, task.totalLength());
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> new TrainConfig(model, task, 5, 10, 3, 3e-3f, 2, 0.01f, 1f, 7, 2, 2, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("minFacts must be in [1, facts = 4], was 5");
+    }
+
+    @Test
     void lossFallsOnATinyTask() throws Exception {
         TaskConfig task = new TaskConfig(2, 2, 1);
         ModelConfig model = ModelConfig.of(16, 1, 2, 1, 24, task.totalLength());
-        Trainer t = Trainer.start(new TrainConfig(model, task, 60, 8, 1e-2f, 5, 0f, 1f, 3, 10, 4, 2));
+        Trainer t = Trainer.start(new TrainConfig(model, task, 2, 60, 8, 1e-2f, 5, 0f, 1f, 3, 10, 4, 2));
         t.run(dir, quiet());
         assertThat(t.curve().get(t.curve().size() - 1).trainLoss()).isLessThan(0.8 * t.curve().get(0).trainLoss());
     }
