@@ -31,6 +31,7 @@ public final class Main {
         register("replay", "run one policy over a recorded trace and write what it kept", ReplayCommand::run);
         register("export-trace", "write the synthetic workload as a trace for replay", ExportTraceCommand::run);
         register("longgenbench", "run LongGenBench on a GGUF model with one or more policies", LongGenBenchCommand::run);
+        register("mini", "run the paper's table on a model trained on the mini-LongGenBench task", MiniCommand::run);
         register("train", "train a tiny Llama model on the mini-LongGenBench task and export it as GGUF", TrainCommand::run);
     }
 

@@ -323,7 +323,7 @@ public final class Trainer {
         }
         Files.writeString(outDir.resolve(CURVE_CSV), csv);
         chart().write(outDir.resolve(CURVE_PNG));
-        GgufExport.write(layout, params, "scope-kv mini-LongGenBench", outDir.resolve(MODEL));
+        GgufExport.write(layout, params, config.task(), "scope-kv mini-LongGenBench", outDir.resolve(MODEL));
     }
 
     /** Loss and held-out answer accuracy against steps. */

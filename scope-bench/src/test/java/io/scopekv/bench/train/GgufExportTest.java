@@ -27,7 +27,7 @@ class GgufExportTest {
         float[] params = layout.initialize(17);
         Transformer trainer = new Transformer(layout);
         Path file = dir.resolve("tiny.gguf");
-        GgufExport.write(layout, params, "tiny", file);
+        GgufExport.write(layout, params, new TaskConfig(5, 4, 2), "tiny", file);
 
         MiniTask task = MiniTask.eval(new TaskConfig(5, 4, 2), 0);
         int[] tokens = task.tokens();
@@ -53,15 +53,28 @@ class GgufExportTest {
     void tokenizerSectionEncodesTaskText() throws Exception {
         ParamLayout layout = new ParamLayout(ModelConfig.of(8, 1, 2, 1, 8, 64));
         Path file = dir.resolve("vocab.gguf");
-        GgufExport.write(layout, layout.initialize(1), "vocab", file);
+        GgufExport.write(layout, layout.initialize(1), new TaskConfig(4, 3, 2), "vocab", file);
         MiniTask task = MiniTask.eval(new TaskConfig(4, 3, 2), 1);
         try (GgufFile gguf = GgufFile.open(file)) {
             Tokenizer tokenizer = Tokenizer.fromGguf(gguf);
             String body = task.text().substring("<s>".length());
             assertThat(tokenizer.encodePrompt(body)).isEqualTo(task.tokens());
             assertThat(tokenizer.decode(task.tokens())).isEqualTo(task.text());
+            assertThat(GgufExport.task(gguf)).isEqualTo(new TaskConfig(4, 3, 2));
         }
         assertThat(Files.size(file)).isLessThan(5L << 20);
+    }
+
+    @Test
+    void aFileWithoutTaskMetadataIsNamedAsSuch() throws Exception {
+        Path file = dir.resolve("plain.gguf");
+        new io.scopekv.bench.gguf.GgufWriter().put("general.architecture", io.scopekv.bench.gguf.GgufValue.string("llama"))
+                .write(file);
+        try (GgufFile gguf = GgufFile.open(file)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> GgufExport.task(gguf))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("has no scopekv.task.facts metadata");
+        }
     }
 
     /** Max |a - b| over the row, relative to the row's largest |b|. */

@@ -1,0 +1,174 @@
+package io.scopekv.bench.mini;
+
+import io.scopekv.CacheStats;
+import io.scopekv.bench.engine.AttentionPath;
+import io.scopekv.bench.engine.Generator;
+import io.scopekv.bench.engine.LlamaSession;
+import io.scopekv.bench.engine.Sampler;
+import io.scopekv.bench.train.MiniTask;
+import io.scopekv.bench.train.TaskConfig;
+import io.scopekv.bench.train.TaskVocabulary;
+import io.scopekv.policy.PolicySpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The paper's experiment (its table 1 and the plug-in rows) on a mini-LongGenBench model: every
+ * answer of held-out tasks generated greedily under each cache policy.
+ *
+ * <p>Budgets follow the paper's ratios. The decoding budget W is 25% or 12.5% of the response
+ * length N (the paper's 1024 and 512 of 4096), with R = W / 2 recent tokens (the paper's 256 of
+ * 512). SCOPE rows keep the whole prompt. Unified H2O and StreamingLLM get the same total budget,
+ * prompt + W, over prompt and decoding tokens together. Prefill-only SnapKV and PyramidKV compress
+ * the prompt to 60% of its length (the paper's 2048 of a ~3.4K-token GSM8K+ prompt) and keep every
+ * decoding token; SnapKV + Slide is the plug-in.
+ */
+public final class MiniExperiment {
+
+    /** Held-out tasks of the experiment start here, past the ones the trainer evaluates on. */
+    public static final int FIRST_TASK = 1000;
+
+    /** Share of the prompt the prefill-only compressors keep. */
+    public static final double PREFILL_SHARE = 0.6;
+
+    /**
+     * One row of the table.
+     *
+     * @param label display name, e.g. {@code SCOPE Slide, 25%}
+     * @param spec  the cache policy spec
+     */
+    public record Policy(String label, String spec) {
+        public Policy {
+            if (label == null || label.isBlank()) {
+                throw new IllegalArgumentException("a policy needs a label");
+            }
+            spec = PolicySpec.parse(spec).toString();
+        }
+    }
+
+    /**
+     * The outcome of one policy.
+     *
+     * @param policy                the policy
+     * @param tasks                 tasks run
+     * @param answers               answers asked, summed over tasks
+     * @param correct               answers whose every token was generated right
+     * @param peakLiveBytes         the largest live KV bytes of any task
+     * @param selectionsPerTask     steps on which the busiest layer ran selection, mean per task
+     * @param decodeTokensPerSecond generated tokens over decode time, all tasks together
+     */
+    public record Row(Policy policy, int tasks, long answers, long correct, long peakLiveBytes, double selectionsPerTask,
+                      double decodeTokensPerSecond) {
+
+        /** Share of the answers right, in [0, 1]. */
+        public double accuracy() {
+            return answers == 0 ? 0 : (double) correct / answers;
+        }
+    }
+
+    private MiniExperiment() {
+    }
+
+    /** The decoding budget W for a share of the response. */
+    public static int window(TaskConfig task, double share) {
+        return Math.max(2, (int) Math.round(share * task.responseLength()));
+    }
+
+    /** The paper's rows for a task size (see the class comment for the budgets). */
+    public static List<Policy> paperTable(TaskConfig task) {
+        int prompt = task.promptLength();
+        int n = task.responseLength();
+        int kept = Math.max(9, (int) Math.round(PREFILL_SHARE * prompt));
+        List<Policy> rows = new ArrayList<>();
+        rows.add(new Policy("Full cache", "prefill=full,decoding=none"));
+        for (double share : new double[] {0.25, 0.125}) {
+            int w = window(task, share);
+            String wr = "W=" + w + ",R=" + w / 2;
+            String pct = share == 0.25 ? "25%" : "12.5%";
+            rows.add(new Policy("SCOPE Slide, " + pct, "prefill=full,decoding=slide(" + wr + ")"));
+            rows.add(new Policy("SCOPE Adaptive, " + pct, "prefill=full,decoding=adaptive(" + wr + ",T=" + n + ")"));
+            rows.add(new Policy("SCOPE Discontinuous, " + pct, "prefill=full,decoding=discontinuous(" + wr + ",T=" + n + ")"));
+            rows.add(new Policy("H2O unified, " + pct, "prefill=full,decoding=h2o(" + wr + ")"));
+            rows.add(new Policy("StreamingLLM unified, " + pct, "prefill=full,decoding=streamingllm(" + wr + ")"));
+        }
+        rows.add(new Policy("SnapKV prefill-only", "prefill=snapkv(P=" + kept + ",w=8,kernel=7),decoding=none"));
+        rows.add(new Policy("PyramidKV prefill-only", "prefill=pyramidkv(P=" + kept + ",w=8,beta=20,kernel=7),decoding=none"));
+        int w = window(task, 0.25);
+        rows.add(new Policy("SnapKV + Slide, 25%", "prefill=snapkv(P=" + kept + ",w=8,kernel=7),decoding=slide(W=" + w
+                + ",R=" + w / 2 + ")"));
+        return List.copyOf(rows);
+    }
+
+    /**
+     * Generates every held-out task {@code FIRST_TASK .. FIRST_TASK + tasks - 1} under one policy.
+     *
+     * @throws IllegalArgumentException for a non-positive task count
+     */
+    public static Row run(MiniModel model, Policy policy, int tasks, AttentionPath path) {
+        if (tasks < 1) {
+            throw new IllegalArgumentException("tasks must be at least 1, was " + tasks);
+        }
+        TaskConfig config = model.task();
+        Generator.Options options = new Generator.Options(config.responseLength(), 0, Sampler.greedy(),
+                Set.of(TaskVocabulary.EOS));
+        long answers = 0;
+        long correct = 0;
+        long peak = 0;
+        long selections = 0;
+        long decodeNanos = 0;
+        long decoded = 0;
+        for (int i = 0; i < tasks; i++) {
+            MiniTask task = MiniTask.eval(config, FIRST_TASK + i);
+            Generator.Result result;
+            CacheStats stats;
+            try (LlamaSession session = LlamaSession.open(model.model(), policy.spec(), path)) {
+                result = Generator.generate(session, task.prompt(), options);
+                stats = session.cache().stats();
+            }
+            answers += task.questions();
+            correct += task.correctAnswers(result.tokens());
+            peak = Math.max(peak, stats.peakLiveBytes());
+            selections += stats.selectionSteps();
+            decodeNanos += result.decodeNanos();
+            decoded += Math.max(0, result.tokens().length - 1);
+        }
+        return new Row(policy, tasks, answers, correct, peak, (double) selections / tasks,
+                decodeNanos == 0 ? 0 : decoded / (decodeNanos / 1e9));
+    }
+
+    /** Runs every policy in order, handing each row to {@code done} as it finishes. */
+    public static List<Row> run(MiniModel model, List<Policy> policies, int tasks, AttentionPath path, Consumer<Row> done) {
+        List<Row> rows = new ArrayList<>();
+        for (Policy p : policies) {
+            Row row = run(model, p, tasks, path);
+            rows.add(row);
+            done.accept(row);
+        }
+        return rows;
+    }
+
+    /**
+     * The table in Markdown: answer accuracy, peak KV memory as % of the full cache's, selections
+     * per task and decode speed.
+     *
+     * @throws IllegalArgumentException when no row is the full cache (memory is relative to it)
+     */
+    public static String markdown(List<Row> rows) {
+        String full = PolicySpec.parse("prefill=full,decoding=none").toString();
+        Row reference = rows.stream().filter(r -> r.policy().spec().equals(full)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("the rows must include the full cache (" + full
+                        + "): memory is reported as a share of it"));
+        StringBuilder out = new StringBuilder(
+                "| policy | answers right | peak KV memory (% of full) | selections per task | decode tokens/s |\n"
+                        + "|---|---:|---:|---:|---:|\n");
+        for (Row r : rows) {
+            out.append(String.format(Locale.ROOT, "| %s | %.1f%% | %.1f%% | %.1f | %.0f |%n", r.policy().label(),
+                    100 * r.accuracy(), 100.0 * r.peakLiveBytes() / reference.peakLiveBytes(), r.selectionsPerTask(),
+                    r.decodeTokensPerSecond()));
+        }
+        return out.toString();
+    }
+}
