@@ -13,12 +13,17 @@ import java.util.Arrays;
  * {@code position * theta^(-2i / headDim)}, the pairing the engine uses for GGUF {@code llama}
  * files, and RMSNorm and the frequencies are computed exactly as the engine computes them.
  *
- * <p>Every matrix product is written as a sum of scaled rows (an axpy over the contiguous output
- * row), which the JIT vectorizes; the forward pass therefore reads each weight matrix transposed,
- * from the copy {@link #weights} makes once per optimizer step. Thread-safe: calls share only
- * read-only state, so sequences of a batch can run concurrently with separate gradient arrays.
+ * <p>Every matrix product is written as sums of scaled rows into a contiguous output row, the one
+ * loop {@link RowKernel} vectorizes; the forward pass therefore reads each weight matrix transposed,
+ * from the copy {@link #weights} makes once per optimizer step, and attention works on heads
+ * transposed to {@code [headDim, n]}. Thread-safe: calls share only read-only state, so sequences
+ * of a batch can run concurrently with separate gradient arrays.
  */
 public final class Transformer {
+
+    private static final RowKernel KERNEL = RowKernel.best();
+    /** Rows of a triangular matrix handed to the kernel at once; a multiple of its pass width. */
+    private static final int ROW_BLOCK = 8;
 
     private final ModelConfig c;
     private final ParamLayout layout;
@@ -79,13 +84,14 @@ public final class Transformer {
         float[] q;       // [n, heads * headDim] after RoPE
         float[] k;       // [n, kvHeads * headDim] after RoPE
         float[] v;       // [n, kvHeads * headDim]
-        float[] probs;   // [heads, n, n] causal attention weights (upper triangle unused)
+        float[] probs;   // [heads, n, n] causal attention weights, upper triangle zero (the products rely on it)
         float[] att;     // [n, heads * headDim] attention output
         float[] h;       // [n, dim] residual after attention
         float[] inv2;    // [n]
         float[] xn2;     // [n, dim]
         float[] gate;    // [n, ffnDim] before SiLU
         float[] up;      // [n, ffnDim]
+        float[] sig;     // [n, ffnDim] sigmoid(gate), kept so the backward pass needs no exp
         float[] act;     // [n, ffnDim] silu(gate) * up
     }
 
@@ -137,40 +143,38 @@ public final class Transformer {
         int vocab = c.vocabSize();
         float[] p = w.params();
         ParamLayout.Tensor out = layout.output();
-        float[] dxn = new float[n * dim];
-        float[] row = new float[vocab];
+        int first = lossFrom - 1;
+        float[] logits = new float[(n - first) * vocab];
+        matmul(s.xnF, first * dim, n - first, dim, w.transposed(), out.offset(), vocab, logits);
+        float[] dLogits = new float[n * vocab];  // rows before the first target stay zero
         double nll = 0;
         int right = 0;
-        for (int i = lossFrom - 1; i < n; i++) {
-            Arrays.fill(row, 0f);
-            matmul(s.xnF, i * dim, 1, dim, w.transposed(), out.offset(), vocab, row);
+        for (int i = first; i < n; i++) {
+            int row = (i - first) * vocab;
             int target = tokens[i + 1];
             float max = Float.NEGATIVE_INFINITY;
             int best = 0;
             for (int v = 0; v < vocab; v++) {
-                if (row[v] > max) {
-                    max = row[v];
+                if (logits[row + v] > max) {
+                    max = logits[row + v];
                     best = v;
                 }
             }
             right += best == target ? 1 : 0;
             double sum = 0;
             for (int v = 0; v < vocab; v++) {
-                row[v] = (float) Math.exp(row[v] - max);
-                sum += row[v];
+                logits[row + v] = (float) Math.exp(logits[row + v] - max);
+                sum += logits[row + v];
             }
-            nll += Math.log(sum) - (Math.log(row[target]));
+            nll += Math.log(sum) - (Math.log(logits[row + target]));
             for (int v = 0; v < vocab; v++) {
-                row[v] = (float) (row[v] / sum) * gradScale;
+                dLogits[i * vocab + v] = (float) (logits[row + v] / sum) * gradScale;
             }
-            row[target] -= gradScale;
-            // dlogits row i: into dWout and dxnF
-            for (int v = 0; v < vocab; v++) {
-                float d = row[v];
-                axpy(d, s.xnF, i * dim, grad, out.offset() + v * dim, dim);
-                axpy(d, p, out.offset() + v * dim, dxn, i * dim, dim);
-            }
+            dLogits[i * vocab + target] -= gradScale;
         }
+        float[] dxn = new float[n * dim];
+        inputGrad(dLogits, n, vocab, p, out.offset(), dim, dxn);
+        weightGrad(dLogits, n, vocab, s.xnF, dim, grad, out.offset());
         float[] dx = new float[n * dim];
         rmsNormBackward(s.out, s.invF, p, layout.outputNorm().offset(), dxn, n, grad, dx);
         for (int l = c.layers() - 1; l >= 0; l--) {
@@ -178,7 +182,10 @@ public final class Transformer {
         }
         int emb = layout.embedding().offset();
         for (int i = 0; i < n; i++) {
-            axpy(1f, dx, i * dim, grad, emb + tokens[i] * dim, dim);
+            int e = emb + tokens[i] * dim;
+            for (int d = 0; d < dim; d++) {
+                grad[e + d] += dx[i * dim + d];
+            }
         }
         return new Loss(nll, right, n - lossFrom + 1);
     }
@@ -253,10 +260,12 @@ public final class Transformer {
         s.up = new float[n * ffn];
         matmul(s.xn2, 0, n, dim, t, b.wGate().offset(), ffn, s.gate);
         matmul(s.xn2, 0, n, dim, t, b.wUp().offset(), ffn, s.up);
+        s.sig = new float[n * ffn];
         s.act = new float[n * ffn];
         for (int i = 0; i < s.act.length; i++) {
             float g = s.gate[i];
-            s.act[i] = g / (1f + (float) Math.exp(-g)) * s.up[i];
+            s.sig[i] = 1f / (1f + (float) Math.exp(-g));
+            s.act[i] = g * s.sig[i] * s.up[i];
         }
         float[] out = s.h.clone();
         Arrays.fill(proj, 0f);
@@ -266,23 +275,32 @@ public final class Transformer {
     }
 
     /**
-     * Causal attention of every position. Keys are transposed per KV head ({@code [headDim, n]}) so
-     * the scores of one query against all earlier keys are a sum of scaled key rows.
+     * Causal attention of every position. Per head the work is three products with the causal
+     * {@code [n, n]} matrix, each arranged so that its inner loop runs along a sequence-long row:
+     * scores from keys transposed to {@code [headDim, n]}, and the output transposed,
+     * {@code att^T = V^T · P^T}, from the transposed probabilities.
      */
     private void attention(BlockState s, int n) {
         int hd = c.headDim();
         int qd = c.heads() * hd;
         int kvd = c.kvHeads() * hd;
         float[] kT = new float[hd * n];
+        float[] vT = new float[hd * n];
+        float[] qs = new float[hd];
+        float[] pT = new float[n * n];
+        float[] attT = new float[hd * n];
         for (int g = 0; g < c.kvHeads(); g++) {
             transposeHead(s.k, n, kvd, g * hd, kT);
+            transposeHead(s.v, n, kvd, g * hd, vT);
             for (int head = g * c.group(); head < (g + 1) * c.group(); head++) {
+                int pHead = head * n * n;
                 for (int i = 0; i < n; i++) {
-                    int pRow = (head * n + i) * n;
+                    int pRow = pHead + i * n;
                     int qOff = i * qd + head * hd;
                     for (int d = 0; d < hd; d++) {
-                        axpy(s.q[qOff + d] * scale, kT, d * n, s.probs, pRow, i + 1);
+                        qs[d] = s.q[qOff + d] * scale;
                     }
+                    KERNEL.addRows(qs, 0, 1, kT, 0, n, hd, s.probs, pRow, i + 1);
                     float max = Float.NEGATIVE_INFINITY;
                     for (int j = 0; j <= i; j++) {
                         max = Math.max(max, s.probs[pRow + j]);
@@ -293,11 +311,61 @@ public final class Transformer {
                         s.probs[pRow + j] = e;
                         sum += e;
                     }
+                    float inv = 1f / sum;
                     for (int j = 0; j <= i; j++) {
-                        s.probs[pRow + j] /= sum;
-                        axpy(s.probs[pRow + j], s.v, j * kvd + g * hd, s.att, qOff, hd);
+                        s.probs[pRow + j] *= inv;
                     }
                 }
+                transposeCausal(s.probs, pHead, n, pT);
+                Arrays.fill(attT, 0f);
+                upperProduct(vT, pT, n, attT);
+                for (int i = 0; i < n; i++) {
+                    for (int d = 0; d < hd; d++) {
+                        s.att[i * qd + head * hd + d] = attT[d * n + i];
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code out[j, i] = m[i, j]} for the lower triangle of the {@code [n, n]} matrix at {@code mOff};
+     * the strict lower triangle of {@code out} is left as it was (zero).
+     */
+    private static void transposeCausal(float[] m, int mOff, int n, float[] out) {
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j <= i; j++) {
+                out[j * n + i] = m[mOff + i * n + j];
+            }
+        }
+    }
+
+    /**
+     * {@code y += x · u} for {@code x [headDim, n]} and an upper-triangular {@code u [n, n]} whose
+     * strict lower triangle is zero, so a block of rows from {@code j} is summed from column
+     * {@code j} on.
+     */
+    private void upperProduct(float[] x, float[] u, int n, float[] y) {
+        int hd = c.headDim();
+        for (int d = 0; d < hd; d++) {
+            for (int j = 0; j < n; j += ROW_BLOCK) {
+                int rows = Math.min(ROW_BLOCK, n - j);
+                KERNEL.addRows(x, d * n + j, 1, u, j * n + j, n, rows, y, d * n + j, n - j);
+            }
+        }
+    }
+
+    /**
+     * {@code y += a^T · l} for {@code a [n, headDim]} read with row stride {@code aStride} from
+     * {@code aOff}, and a lower-triangular {@code l [n, n]} at {@code lOff} whose upper triangle is
+     * zero, so a block of rows ending at row {@code e} is summed up to column {@code e}.
+     */
+    private void lowerProduct(float[] a, int aOff, int aStride, float[] l, int lOff, int n, float[] y) {
+        int hd = c.headDim();
+        for (int d = 0; d < hd; d++) {
+            for (int i = 0; i < n; i += ROW_BLOCK) {
+                int rows = Math.min(ROW_BLOCK, n - i);
+                KERNEL.addRows(a, aOff + i * aStride + d, aStride, l, lOff + i * n, n, rows, y, d * n, i + rows);
             }
         }
     }
@@ -332,7 +400,7 @@ public final class Transformer {
         float[] dUp = new float[n * ffn];
         for (int i = 0; i < dAct.length; i++) {
             float g = s.gate[i];
-            float sig = 1f / (1f + (float) Math.exp(-g));
+            float sig = s.sig[i];
             dUp[i] = dAct[i] * g * sig;
             dGate[i] = dAct[i] * s.up[i] * sig * (1f + g * (1f - sig));
         }
@@ -350,44 +418,51 @@ public final class Transformer {
         float[] dq = new float[n * qd];
         float[] dk = new float[n * kvd];
         float[] dv = new float[n * kvd];
-        // per KV head, in the transposed [headDim, n] layout so the sums over keys are axpys
+        // per KV head, in the transposed [headDim, n] layout (see attention)
+        float[] kT = new float[hd * n];
         float[] vT = new float[hd * n];
         float[] dkT = new float[hd * n];
         float[] dvT = new float[hd * n];
+        float[] dqT = new float[hd * n];
         float[] dp = new float[n];
+        float[] dS = new float[n * n];      // [n, n] gradient of the scaled scores, upper triangle zero
+        float[] dST = new float[n * n];
         for (int g = 0; g < c.kvHeads(); g++) {
             int kvOff = g * hd;
+            transposeHead(s.k, n, kvd, kvOff, kT);
             transposeHead(s.v, n, kvd, kvOff, vT);
             Arrays.fill(dkT, 0f);
             Arrays.fill(dvT, 0f);
             for (int head = g * c.group(); head < (g + 1) * c.group(); head++) {
+                int pHead = head * n * n;
+                int hOff = head * hd;
                 for (int i = 0; i < n; i++) {
-                    int pRow = (head * n + i) * n;
-                    int oOff = i * qd + head * hd;
+                    int pRow = pHead + i * n;
                     Arrays.fill(dp, 0, i + 1, 0f);
-                    for (int d = 0; d < hd; d++) {
-                        float da = dAtt[oOff + d];
-                        axpy(da, vT, d * n, dp, 0, i + 1);
-                        axpy(da, s.probs, pRow, dvT, d * n, i + 1);
-                    }
+                    KERNEL.addRows(dAtt, i * qd + hOff, 1, vT, 0, n, hd, dp, 0, i + 1);
                     float weighted = 0;
                     for (int j = 0; j <= i; j++) {
                         weighted += s.probs[pRow + j] * dp[j];
                     }
-                    // dp becomes the gradient of the scaled scores
                     for (int j = 0; j <= i; j++) {
-                        dp[j] = s.probs[pRow + j] * (dp[j] - weighted) * scale;
-                        axpy(dp[j], s.k, j * kvd + kvOff, dq, oOff, hd);
+                        dS[i * n + j] = s.probs[pRow + j] * (dp[j] - weighted) * scale;
                     }
+                }
+                lowerProduct(dAtt, hOff, qd, s.probs, pHead, n, dvT);
+                lowerProduct(s.q, hOff, qd, dS, 0, n, dkT);
+                transposeCausal(dS, 0, n, dST);
+                Arrays.fill(dqT, 0f);
+                upperProduct(kT, dST, n, dqT);
+                for (int i = 0; i < n; i++) {
                     for (int d = 0; d < hd; d++) {
-                        axpy(s.q[oOff + d], dp, 0, dkT, d * n, i + 1);
+                        dq[i * qd + hOff + d] = dqT[d * n + i];
                     }
                 }
             }
             for (int j = 0; j < n; j++) {
                 for (int d = 0; d < hd; d++) {
-                    dk[j * kvd + kvOff + d] += dkT[d * n + j];
-                    dv[j * kvd + kvOff + d] += dvT[d * n + j];
+                    dk[j * kvd + kvOff + d] = dkT[d * n + j];
+                    dv[j * kvd + kvOff + d] = dvT[d * n + j];
                 }
             }
         }
@@ -470,42 +545,21 @@ public final class Transformer {
      */
     private static void matmul(float[] x, int xOff, int n, int in, float[] t, int tOff, int out, float[] y) {
         for (int r = 0; r < n; r++) {
-            for (int i = 0; i < in; i++) {
-                float a = x[xOff + r * in + i];
-                if (a != 0f) {
-                    axpy(a, t, tOff + i * out, y, r * out, out);
-                }
-            }
+            KERNEL.addRows(x, xOff + r * in, 1, t, tOff, out, in, y, r * out, out);
         }
     }
 
     /** {@code dx[r] += dy[r] · W} for {@code W [out, in]}: the gradient of a projection's input. */
     private static void inputGrad(float[] dy, int n, int out, float[] p, int wOff, int in, float[] dx) {
         for (int r = 0; r < n; r++) {
-            for (int o = 0; o < out; o++) {
-                float a = dy[r * out + o];
-                if (a != 0f) {
-                    axpy(a, p, wOff + o * in, dx, r * in, in);
-                }
-            }
+            KERNEL.addRows(dy, r * out, 1, p, wOff, in, out, dx, r * in, in);
         }
     }
 
     /** {@code dW[o] += sum_r dy[r, o] * x[r]}: the gradient of a projection's weight. */
     private static void weightGrad(float[] dy, int n, int out, float[] x, int in, float[] grad, int wOff) {
-        for (int r = 0; r < n; r++) {
-            for (int o = 0; o < out; o++) {
-                float a = dy[r * out + o];
-                if (a != 0f) {
-                    axpy(a, x, r * in, grad, wOff + o * in, in);
-                }
-            }
-        }
-    }
-
-    private static void axpy(float a, float[] x, int xOff, float[] y, int yOff, int len) {
-        for (int i = 0; i < len; i++) {
-            y[yOff + i] += a * x[xOff + i];
+        for (int o = 0; o < out; o++) {
+            KERNEL.addRows(dy, o, out, x, 0, in, n, grad, wOff + o * in, in);
         }
     }
 
