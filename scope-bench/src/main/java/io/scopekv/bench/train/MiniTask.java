@@ -4,13 +4,13 @@ import java.util.SplittableRandom;
 
 /**
  * One generated mini-LongGenBench task: LongGenBench's shape (many questions in one prompt, all
- * answered in one long response) in a 43-token vocabulary. Example with 3 facts, 2 questions and
+ * answered in one long response) in a 42-token vocabulary. Example with 3 facts, 2 questions and
  * 2-digit values:
  * <pre>
- *   &lt;s&gt;c=17;a=42;f=08;?fc&gt;f=08,08;c=17,25;&lt;/s&gt;
+ *   &lt;s&gt;c17;a42;f08;?fc&gt;f08,08;c17,25;&lt;/s&gt;
  * </pre>
  * The prompt (up to and including {@code >}) lists facts, then the question keys; the response
- * answers each question in order as {@code key=value,sum;}, where {@code sum} is the running sum
+ * answers each question in order as {@code <key><value>,<sum>;}, where {@code sum} is the running sum
  * of the values answered so far modulo {@code 10^digits}. The sum is the per-answer "work" whose
  * result the next answer needs, so tokens generated while decoding are attended to later.
  *
@@ -61,7 +61,6 @@ public record MiniTask(int[] tokens, int promptLength, int questions, int answer
         for (int f = 0; f < config.facts(); f++) {
             values[f] = r.nextInt(modulus);
             tokens[p++] = TaskVocabulary.KEY0 + keys[f];
-            tokens[p++] = TaskVocabulary.EQUALS;
             p = writeNumber(tokens, p, values[f], digits);
             tokens[p++] = TaskVocabulary.SEMICOLON;
         }
@@ -77,7 +76,6 @@ public record MiniTask(int[] tokens, int promptLength, int questions, int answer
         for (int fact : asked) {
             sum = (sum + values[fact]) % modulus;
             tokens[p++] = TaskVocabulary.KEY0 + keys[fact];
-            tokens[p++] = TaskVocabulary.EQUALS;
             p = writeNumber(tokens, p, values[fact], digits);
             tokens[p++] = TaskVocabulary.COMMA;
             p = writeNumber(tokens, p, sum, digits);

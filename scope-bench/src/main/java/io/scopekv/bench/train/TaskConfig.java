@@ -21,14 +21,14 @@ public record TaskConfig(int facts, int questions, int valueDigits) {
         }
     }
 
-    /** Tokens of one answer: key, '=', value, ',', running sum, ';'. */
+    /** Tokens of one answer: key, value, ',', running sum, ';'. */
     public int answerLength() {
-        return 4 + 2 * valueDigits;
+        return 3 + 2 * valueDigits;
     }
 
     /** BOS, the facts, '?', the question keys, '>'. */
     public int promptLength() {
-        return 1 + facts * (3 + valueDigits) + 1 + questions + 1;
+        return 1 + facts * (2 + valueDigits) + 1 + questions + 1;
     }
 
     /** The answers, then EOS. */

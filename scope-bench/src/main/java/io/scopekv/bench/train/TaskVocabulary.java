@@ -1,7 +1,7 @@
 package io.scopekv.bench.train;
 
 /**
- * The 43 tokens of the mini-LongGenBench task. Every token but the two control tokens is one
+ * The 42 tokens of the mini-LongGenBench task. Every token but the two control tokens is one
  * printable ASCII character, which is its own byte-level BPE symbol, so the exported GGUF
  * vocabulary encodes task text character by character without merges.
  */
@@ -11,15 +11,14 @@ public final class TaskVocabulary {
     public static final int EOS = 1;
     /** Ids of the digits 0-9 are {@code DIGIT0 + d}. */
     public static final int DIGIT0 = 2;
-    public static final int EQUALS = 12;
-    public static final int SEMICOLON = 13;
+    public static final int SEMICOLON = 12;
     /** Separates the facts from the questions. */
-    public static final int QUESTION = 14;
+    public static final int QUESTION = 13;
     /** Ends the prompt: the response starts after it. */
-    public static final int ANSWER = 15;
-    public static final int COMMA = 16;
+    public static final int ANSWER = 14;
+    public static final int COMMA = 15;
     /** Ids of the keys a-z are {@code KEY0 + k}. */
-    public static final int KEY0 = 17;
+    public static final int KEY0 = 16;
     public static final int KEYS = 26;
     public static final int SIZE = KEY0 + KEYS;
 
@@ -31,7 +30,6 @@ public final class TaskVocabulary {
         for (int d = 0; d < 10; d++) {
             TOKENS[DIGIT0 + d] = String.valueOf((char) ('0' + d));
         }
-        TOKENS[EQUALS] = "=";
         TOKENS[SEMICOLON] = ";";
         TOKENS[QUESTION] = "?";
         TOKENS[ANSWER] = ">";

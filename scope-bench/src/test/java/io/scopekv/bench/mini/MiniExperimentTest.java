@@ -20,20 +20,20 @@ class MiniExperimentTest {
 
     @Test
     void paperTableBudgetsFollowThePapersRatios() {
-        TaskConfig task = new TaskConfig(26, 26, 2);   // prompt 159, response 209
+        TaskConfig task = new TaskConfig(26, 26, 2);   // prompt 133, response 183
         List<MiniExperiment.Policy> rows = MiniExperiment.paperTable(task);
         assertThat(rows).hasSize(14);
         assertThat(rows.get(0).spec()).isEqualTo("prefill=full,decoding=none");
-        // W = 25% of 209 = 52 (R = 26) and 12.5% = 26 (R = 13); prefill-only keeps 60% of 159 = 95
+        // W = 25% of 183 = 46 (R = 23) and 12.5% = 23 (R = 11); prefill-only keeps 60% of 133 = 80
         assertThat(rows).extracting(MiniExperiment.Policy::label).contains("SCOPE Slide, 25%", "SCOPE Slide, 12.5%",
                 "H2O unified, 25%", "StreamingLLM unified, 12.5%", "SnapKV prefill-only", "PyramidKV prefill-only",
                 "SnapKV + Slide, 25%");
-        assertThat(spec(rows, "SCOPE Slide, 25%")).contains("prefill=full", "slide(W=52,R=26)");
-        assertThat(spec(rows, "SCOPE Adaptive, 12.5%")).contains("adaptive(W=26,R=13,T=209)");
-        assertThat(spec(rows, "SCOPE Discontinuous, 25%")).contains("discontinuous(W=52,R=26,T=209)");
-        assertThat(spec(rows, "H2O unified, 25%")).contains("prefill=full", "h2o(W=52,R=26)");
-        assertThat(spec(rows, "SnapKV prefill-only")).contains("snapkv(P=95", "decoding=none");
-        assertThat(spec(rows, "SnapKV + Slide, 25%")).contains("snapkv(P=95", "slide(W=52,R=26)");
+        assertThat(spec(rows, "SCOPE Slide, 25%")).contains("prefill=full", "slide(W=46,R=23)");
+        assertThat(spec(rows, "SCOPE Adaptive, 12.5%")).contains("adaptive(W=23,R=11,T=183)");
+        assertThat(spec(rows, "SCOPE Discontinuous, 25%")).contains("discontinuous(W=46,R=23,T=183)");
+        assertThat(spec(rows, "H2O unified, 25%")).contains("prefill=full", "h2o(W=46,R=23)");
+        assertThat(spec(rows, "SnapKV prefill-only")).contains("snapkv(P=80", "decoding=none");
+        assertThat(spec(rows, "SnapKV + Slide, 25%")).contains("snapkv(P=80", "slide(W=46,R=23)");
     }
 
     @Test
