@@ -26,7 +26,7 @@ public final class Main {
     private static final Map<String, Registered> COMMANDS = new LinkedHashMap<>();
 
     static {
-        register("demo", "run the default sweep and print its table (the default command)", DemoCommand::run);
+        register("demo", "run the paper's table on the tiny model shipped with the bench (the default command)", DemoCommand::run);
         register("sweep", "run policies x budgets on the synthetic workload and write a report", SweepCommand::run);
         register("replay", "run one policy over a recorded trace and write what it kept", ReplayCommand::run);
         register("export-trace", "write the synthetic workload as a trace for replay", ExportTraceCommand::run);

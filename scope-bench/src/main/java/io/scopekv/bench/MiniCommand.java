@@ -22,7 +22,7 @@ import java.util.Map;
  */
 public final class MiniCommand {
 
-    static final int DEFAULT_TASKS = 50;
+    static final int DEFAULT_TASKS = 100;
 
     private MiniCommand() {
     }

@@ -34,11 +34,25 @@ class MainTest {
     @Test
     void helpListsEveryCommand() {
         assertThat(run("--help")).isZero();
-        assertThat(out()).contains("demo", "sweep", "replay", "export-trace");
-        for (String command : new String[] {"demo", "sweep", "replay", "export-trace"}) {
+        assertThat(out()).contains("demo", "mini", "sweep", "replay", "export-trace", "train");
+        for (String command : new String[] {"demo", "mini", "sweep", "replay", "export-trace"}) {
             assertThat(run(command, "--help")).as(command).isZero();
             assertThat(out()).startsWith("usage: scope-bench " + command);
         }
+    }
+
+    @Test
+    void demoRunsThePapersTableOnTheShippedModel() throws Exception {
+        assertThat(run("demo", "--tasks", "1", "--out", dir.toString())).isZero();
+        assertThat(out()).contains("26 facts, 26 questions", "| Full cache | 100.0% | 100.0% |", "| SnapKV + Slide, 25% |");
+        assertThat(dir.resolve("mini").resolve("results.md")).content().contains("| SCOPE Discontinuous, 12.5% |");
+        assertThat(dir.resolve("mini").resolve("results.json")).content().contains("\"tasks\": 1");
+        assertThat(run("demo", "--tasks", "0")).isEqualTo(2);
+        assertThat(err()).contains("--tasks must be at least 1, was 0");
+        assertThat(run("mini", "--model", dir.resolve("none.gguf").toString())).isEqualTo(2);
+        assertThat(err()).contains("is not a file");
+        assertThat(run("mini", "--attention", "gpu")).isEqualTo(2);
+        assertThat(err()).contains("--attention must be cache or engine, was 'gpu'");
     }
 
     @Test
