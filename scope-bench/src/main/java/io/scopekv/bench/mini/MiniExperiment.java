@@ -103,7 +103,8 @@ public final class MiniExperiment {
     }
 
     /**
-     * Generates every held-out task {@code FIRST_TASK .. FIRST_TASK + tasks - 1} under one policy.
+     * Generates every held-out task {@code FIRST_TASK .. FIRST_TASK + tasks - 1} under one policy,
+     * always the task's full response length.
      *
      * @throws IllegalArgumentException for a non-positive task count
      */
@@ -112,7 +113,9 @@ public final class MiniExperiment {
             throw new IllegalArgumentException("tasks must be at least 1, was " + tasks);
         }
         TaskConfig config = model.task();
-        Generator.Options options = new Generator.Options(config.responseLength(), 0, Sampler.greedy(),
+        // EOS is held back until the last token, so every policy decodes the same number of tokens and
+        // memory and speed compare at equal length even when a model that went wrong would stop early
+        Generator.Options options = new Generator.Options(config.responseLength(), config.responseLength() - 1, Sampler.greedy(),
                 Set.of(TaskVocabulary.EOS));
         long answers = 0;
         long correct = 0;
