@@ -1,7 +1,5 @@
 package io.scopekv.bench;
 
-import io.scopekv.bench.longgenbench.LongGenBenchCommand;
-import io.scopekv.bench.train.TrainCommand;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -7,12 +7,13 @@ import java.util.Map;
 
 /**
  * The options of one subcommand: {@code --name value}, {@code --name=value} and {@code --flag},
- * with generated help. Every command accepts {@code --help}.
+ * with generated help. Every command accepts {@code --help}. An option may be given once, unless
+ * declared {@link #repeatable}.
  */
 public final class Options {
 
     /** One option; {@code arg} is null for a flag. */
-    private record Option(String name, String arg, String help, String fallback) {
+    private record Option(String name, String arg, String help, String fallback, boolean repeatable) {
     }
 
     private final String command;
@@ -27,12 +28,18 @@ public final class Options {
 
     /** An option taking a value; {@code fallback} may be null (then it is optional and has no default). */
     public Options option(String name, String arg, String help, String fallback) {
-        options.put(name, new Option(name, arg, help, fallback));
+        options.put(name, new Option(name, arg, help, fallback, false));
+        return this;
+    }
+
+    /** An option taking a value that may be given any number of times; read it with {@link Parsed#getAll}. */
+    public Options repeatable(String name, String arg, String help) {
+        options.put(name, new Option(name, arg, help, null, true));
         return this;
     }
 
     public Options flag(String name, String help) {
-        options.put(name, new Option(name, null, help, null));
+        options.put(name, new Option(name, null, help, null, false));
         return this;
     }
 
@@ -46,6 +53,9 @@ public final class Options {
             if (o.fallback() != null) {
                 out.append(" (default: ").append(o.fallback()).append(')');
             }
+            if (o.repeatable()) {
+                out.append(" (repeatable)");
+            }
             out.append('\n');
         }
         return out.toString();
@@ -57,7 +67,7 @@ public final class Options {
      * @throws UsageException on an unknown option, a missing value or a stray argument
      */
     public Parsed parse(String[] args) throws UsageException {
-        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, List<String>> values = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (!arg.startsWith("--") || arg.length() == 2) {
@@ -86,18 +96,20 @@ public final class Options {
                 }
                 value = args[++i];
             }
-            if (values.put(name, value) != null) {
+            List<String> given = values.computeIfAbsent(name, n -> new ArrayList<>());
+            if (!given.isEmpty() && !option.repeatable()) {
                 throw new UsageException("--" + name + " given twice");
             }
+            given.add(value);
         }
         return new Parsed(values);
     }
 
     /** Parsed values, falling back to the declared defaults. */
     public final class Parsed {
-        private final Map<String, String> values;
+        private final Map<String, List<String>> values;
 
-        private Parsed(Map<String, String> values) {
+        private Parsed(Map<String, List<String>> values) {
             this.values = values;
         }
 
@@ -107,11 +119,29 @@ public final class Options {
 
         /** The value, its default, or null. */
         public String get(String name) {
+            Option option = declared(name, false);
+            List<String> given = values.get(name);
+            return given == null ? option.fallback() : given.get(0);
+        }
+
+        /** Every value of a repeatable option, in the order given; empty when it was not given. */
+        public List<String> getAll(String name) {
+            declared(name, true);
+            return List.copyOf(values.getOrDefault(name, List.of()));
+        }
+
+        // A mismatch is a bug in the command: get would drop all but the first value of a repeatable
+        // option, getAll would miss a single-valued option's default.
+        private Option declared(String name, boolean repeatable) {
             Option option = options.get(name);
             if (option == null) {
                 throw new IllegalStateException("option --" + name + " was never declared");
             }
-            return values.getOrDefault(name, option.fallback());
+            if (option.repeatable() != repeatable) {
+                throw new IllegalStateException("option --" + name + (repeatable ? " is not repeatable; read it with get"
+                        : " is repeatable; read it with getAll"));
+            }
+            return option;
         }
 
         /** A required value. */
@@ -133,6 +163,32 @@ public final class Options {
                 return Integer.parseInt(value.trim());
             } catch (NumberFormatException e) {
                 throw new UsageException("--" + name + " must be an integer, was '" + value + "'");
+            }
+        }
+
+        /** A long value, or {@code fallback} when absent and without default. */
+        public long getLong(String name, long fallback) throws UsageException {
+            String value = get(name);
+            if (value == null) {
+                return fallback;
+            }
+            try {
+                return Long.parseLong(value.trim());
+            } catch (NumberFormatException e) {
+                throw new UsageException("--" + name + " must be an integer, was '" + value + "'");
+            }
+        }
+
+        /** A number, or {@code fallback} when absent and without default. */
+        public float getFloat(String name, float fallback) throws UsageException {
+            String value = get(name);
+            if (value == null) {
+                return fallback;
+            }
+            try {
+                return Float.parseFloat(value.trim());
+            } catch (NumberFormatException e) {
+                throw new UsageException("--" + name + " must be a number, was '" + value + "'");
             }
         }
 

@@ -27,12 +27,7 @@ final class WorkloadOptions {
     /** The configured workload. */
     static WorkloadConfig workload(Options.Parsed parsed) throws UsageException {
         WorkloadConfig config = paper(parsed) ? WorkloadConfig.paper() : WorkloadConfig.defaults();
-        String seed = parsed.get("seed");
-        try {
-            config = config.withSeed(Long.parseLong(seed.trim()));
-        } catch (NumberFormatException e) {
-            throw new UsageException("--seed must be an integer, was '" + seed + "'");
-        }
+        config = config.withSeed(parsed.getLong("seed", config.seed()));
         String layout = parsed.get("layout").toLowerCase(Locale.ROOT);
         return switch (layout) {
             case "preset" -> config;

@@ -34,8 +34,8 @@ class MainTest {
     @Test
     void helpListsEveryCommand() {
         assertThat(run("--help")).isZero();
-        assertThat(out()).contains("demo", "mini", "sweep", "replay", "export-trace", "train");
-        for (String command : new String[] {"demo", "mini", "sweep", "replay", "export-trace"}) {
+        assertThat(out()).contains("demo", "mini", "sweep", "replay", "export-trace", "longgenbench", "train");
+        for (String command : new String[] {"demo", "mini", "sweep", "replay", "export-trace", "longgenbench", "train"}) {
             assertThat(run(command, "--help")).as(command).isZero();
             assertThat(out()).startsWith("usage: scope-bench " + command);
         }
@@ -77,6 +77,15 @@ class MainTest {
                 .isEqualTo(1);
         assertThat(err()).contains("meta.json");
         assertThat(run("demo", "stray")).isEqualTo(2);
+        for (String command : new String[] {"train", "longgenbench"}) {
+            assertThat(run(command, "--bogus", "1")).as(command).isEqualTo(2);
+            assertThat(err()).startsWith("scope-bench " + command + ": unknown option --bogus for '" + command + "'")
+                    .contains("Run 'scope-bench " + command + " --help' for usage.");
+        }
+        assertThat(run("longgenbench", "--model", dir.toString(), "--policy")).isEqualTo(2);
+        assertThat(err()).contains("--policy needs a value SPEC");
+        assertThat(run("train", "--out", dir.toString(), "--resume=yes")).isEqualTo(2);
+        assertThat(err()).contains("--resume takes no value");
     }
 
     @Test

@@ -6,7 +6,7 @@
  * decoder's forward pass and its hand-derived backward pass on flat float arrays laid out by
  * {@link io.scopekv.bench.train.ParamLayout}; {@link io.scopekv.bench.train.Trainer} optimizes it
  * with {@link io.scopekv.bench.train.AdamW}; {@link io.scopekv.bench.train.GgufExport} writes the
- * weights as a {@code llama} GGUF file the engine loads; {@link io.scopekv.bench.train.TrainCommand}
+ * weights as a {@code llama} GGUF file the engine loads; {@link io.scopekv.bench.TrainCommand}
  * is the command-line entry point.
  */
 package io.scopekv.bench.train;

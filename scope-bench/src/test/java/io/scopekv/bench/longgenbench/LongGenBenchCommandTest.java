@@ -1,8 +1,9 @@
 package io.scopekv.bench.longgenbench;
 
-import io.scopekv.bench.engine.RandomModel;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.scopekv.bench.LongGenBenchCommand;
+import io.scopekv.bench.engine.RandomModel;
 import io.scopekv.bench.gguf.GgmlType;
 import io.scopekv.bench.io.Json;
 import java.io.ByteArrayOutputStream;
@@ -83,12 +84,13 @@ class LongGenBenchCommandTest {
     @Test
     void reportsClearErrors() throws IOException {
         assertThat(run("--help")).isZero();
-        assertThat(out.toString()).contains("usage: longgenbench");
+        assertThat(out.toString()).startsWith("usage: scope-bench longgenbench").contains("--policy SPEC", "(repeatable)");
 
         Path data = data("gsm8k_2.jsonl", "short prompt");
         assertThat(run("--model", dir.resolve("absent.gguf").toString(), "--data", data.toString(), "--policy", "prefill=full"))
                 .isEqualTo(2);
-        assertThat(err.toString()).contains("model file not found").contains("absent.gguf");
+        assertThat(err.toString()).contains("scope-bench longgenbench: model file not found").contains("absent.gguf")
+                .contains("Run 'scope-bench longgenbench --help' for usage.");
 
         Path model = RandomModel.llama(4, 2, GgmlType.F32).withByteTokenizer().write(dir);
         err.reset();
@@ -96,10 +98,19 @@ class LongGenBenchCommandTest {
         assertThat(err.toString()).contains("unknown prefill compressor 'nope'");
 
         err.reset();
+        assertThat(run("--model", model.toString(), "--data", data.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("missing required option --policy SPEC");
+
+        err.reset();
+        assertThat(run("--model", model.toString(), "--data", data.toString(), "--policy", "prefill=full",
+                "--attention", "gpu")).isEqualTo(2);
+        assertThat(err.toString()).contains("--attention must be one of [engine, cache], was 'gpu'");
+
+        err.reset();
         Path longData = data("gsm8k_long.jsonl", "x".repeat(2000));
         assertThat(run("--model", model.toString(), "--data", longData.toString(), "--policy", "prefill=full",
                 "--out", dir.resolve("r").toString())).isEqualTo(1);
-        assertThat(err.toString()).contains("does not fit the model's context length 1024");
+        assertThat(err.toString()).contains("does not fit the model's context length 1024").doesNotContain("--help");
 
         err.reset();
         Path mistral = RandomModel.llama(4, 2, GgmlType.F32).withByteTokenizer().withArchitecture("gptneox").write(dir);

@@ -2,6 +2,7 @@ package io.scopekv.bench.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.scopekv.bench.TrainCommand;
 import io.scopekv.bench.engine.LlamaModel;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -19,6 +20,8 @@ class TrainCommandTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private int run(String... args) {
+        out.reset();
+        err.reset();
         return TrainCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
@@ -26,27 +29,32 @@ class TrainCommandTest {
     @Test
     void helpPrintsUsage() {
         assertThat(run("--help")).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("usage: train --out DIR", "--facts N");
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("usage: scope-bench train")
+                .contains("--out DIR", "--facts N", "--lr X", "(default: 3e-3)", "--tied", "--resume");
     }
 
     @Test
     void usageErrorsNameTheProblem() {
         assertThat(run("--steps", "3")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("train: --out DIR is required");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("scope-bench train: missing required option --out DIR",
+                "Run 'scope-bench train --help' for usage.");
         assertThat(run("--out", dir.toString(), "--bogus", "1")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown option --bogus");
         assertThat(run("--out", dir.toString(), "--dim", "wide")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--dim needs an integer, got 'wide'");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--dim must be an integer, was 'wide'");
+        assertThat(run("--out", dir.toString(), "--lr", "fast")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--lr must be a number, was 'fast'");
         assertThat(run("--out", dir.toString(), "--seed", "x")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--seed needs an integer, got 'x'");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--seed must be an integer, was 'x'");
         assertThat(run("--out", dir.toString(), "--facts", "30")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("facts must be in [1, 26], was 30");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("scope-bench train: facts must be in [1, 26], was 30",
+                "Run 'scope-bench train --help' for usage.");
         assertThat(run("--out", dir.toString(), "--facts", "4", "--min-facts", "5")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("minFacts must be in [1, facts = 4], was 5");
         assertThat(run("--out", dir.toString(), "--rope-theta", "-1")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("ropeTheta and rmsEps must be positive");
         assertThat(run("--out", dir.resolve("none").toString(), "--resume")).isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--resume needs");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("scope-bench train: --resume needs").doesNotContain("--help");
     }
 
     @Test
