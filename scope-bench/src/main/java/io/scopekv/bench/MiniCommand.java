@@ -36,7 +36,8 @@ public final class MiniCommand {
                 + "every answer of\nheld-out tasks generated greedily under the full cache, SCOPE (Slide, Adaptive, "
                 + "Discontinuous) at\ndecoding budgets of 25% and 12.5% of the response with the prompt kept, unified "
                 + "H2O and StreamingLLM\nat the same total budget, SnapKV and PyramidKV prefill-only, and SnapKV + Slide; "
-                + "prints the table\nand writes results.md and results.json to OUT/mini/.")
+                + "then Slide and unified\nH2O ranking decoding tokens by accumulated attention. Prints the table "
+                + "and writes results.md and\nresults.json to OUT/mini/.")
                 .option("model", "FILE", "GGUF model written by the train command", "the model shipped with the bench")
                 .option("tasks", "N", "held-out tasks per policy", String.valueOf(DEFAULT_TASKS))
                 .option("attention", "PATH", "cache: KvCache.attend; engine: own loop + observe", "cache")

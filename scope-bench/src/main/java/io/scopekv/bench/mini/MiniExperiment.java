@@ -24,7 +24,9 @@ import java.util.function.Consumer;
  * 512). SCOPE rows keep the whole prompt. Unified H2O and StreamingLLM get the same total budget,
  * prompt + W, over prompt and decoding tokens together. Prefill-only SnapKV and PyramidKV compress
  * the prompt to 60% of its length (the paper's 2048 of a ~3.4K-token GSM8K+ prompt) and keep every
- * decoding token; SnapKV + Slide is the plug-in.
+ * decoding token; SnapKV + Slide is the plug-in. Four rows beyond the paper rank decoding tokens
+ * by accumulated instead of current attention ({@code scorer=cumulative}), for Slide and for
+ * unified H2O.
  */
 public final class MiniExperiment {
 
@@ -99,6 +101,17 @@ public final class MiniExperiment {
         int w = window(task, 0.25);
         rows.add(new Policy("SnapKV + Slide, 25%", "prefill=snapkv(P=" + kept + ",w=8,kernel=7),decoding=slide(W=" + w
                 + ",R=" + w / 2 + ")"));
+        // beyond the paper, which ranks decoding tokens by the current step's attention: the same
+        // budgets ranked by attention accumulated since each token entered the cache (H2O's score)
+        for (double share : new double[] {0.25, 0.125}) {
+            int sw = window(task, share);
+            String wr = "W=" + sw + ",R=" + sw / 2;
+            String pct = share == 0.25 ? "25%" : "12.5%";
+            rows.add(new Policy("SCOPE Slide, accumulated scores, " + pct,
+                    "prefill=full,decoding=slide(" + wr + "),scorer=cumulative"));
+            rows.add(new Policy("H2O unified, accumulated scores, " + pct,
+                    "prefill=full,decoding=h2o(" + wr + "),scorer=cumulative"));
+        }
         return List.copyOf(rows);
     }
 
