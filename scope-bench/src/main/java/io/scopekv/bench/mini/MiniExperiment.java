@@ -36,6 +36,9 @@ public final class MiniExperiment {
     /** Share of the prompt the prefill-only compressors keep. */
     public static final double PREFILL_SHARE = 0.6;
 
+    /** Decoding budgets as shares of the response: the paper's 1024 and 512 of 4096. */
+    private static final double[] SHARES = {0.25, 0.125};
+
     /**
      * One row of the table.
      *
@@ -81,38 +84,44 @@ public final class MiniExperiment {
 
     /** The paper's rows for a task size (see the class comment for the budgets). */
     public static List<Policy> paperTable(TaskConfig task) {
-        int prompt = task.promptLength();
         int n = task.responseLength();
-        int kept = Math.max(9, (int) Math.round(PREFILL_SHARE * prompt));
+        int kept = Math.max(9, (int) Math.round(PREFILL_SHARE * task.promptLength()));
+        String snapKv = "prefill=snapkv(P=" + kept + ",w=8,kernel=7)";
         List<Policy> rows = new ArrayList<>();
         rows.add(new Policy("Full cache", "prefill=full,decoding=none"));
-        for (double share : new double[] {0.25, 0.125}) {
-            int w = window(task, share);
-            String wr = "W=" + w + ",R=" + w / 2;
-            String pct = share == 0.25 ? "25%" : "12.5%";
+        for (double share : SHARES) {
+            String wr = budget(task, share);
+            String pct = percent(share);
             rows.add(new Policy("SCOPE Slide, " + pct, "prefill=full,decoding=slide(" + wr + ")"));
             rows.add(new Policy("SCOPE Adaptive, " + pct, "prefill=full,decoding=adaptive(" + wr + ",T=" + n + ")"));
             rows.add(new Policy("SCOPE Discontinuous, " + pct, "prefill=full,decoding=discontinuous(" + wr + ",T=" + n + ")"));
             rows.add(new Policy("H2O unified, " + pct, "prefill=full,decoding=h2o(" + wr + ")"));
             rows.add(new Policy("StreamingLLM unified, " + pct, "prefill=full,decoding=streamingllm(" + wr + ")"));
         }
-        rows.add(new Policy("SnapKV prefill-only", "prefill=snapkv(P=" + kept + ",w=8,kernel=7),decoding=none"));
+        rows.add(new Policy("SnapKV prefill-only", snapKv + ",decoding=none"));
         rows.add(new Policy("PyramidKV prefill-only", "prefill=pyramidkv(P=" + kept + ",w=8,beta=20,kernel=7),decoding=none"));
-        int w = window(task, 0.25);
-        rows.add(new Policy("SnapKV + Slide, 25%", "prefill=snapkv(P=" + kept + ",w=8,kernel=7),decoding=slide(W=" + w
-                + ",R=" + w / 2 + ")"));
+        rows.add(new Policy("SnapKV + Slide, 25%", snapKv + ",decoding=slide(" + budget(task, 0.25) + ")"));
         // beyond the paper, which ranks decoding tokens by the current step's attention: the same
         // budgets ranked by attention accumulated since each token entered the cache (H2O's score)
-        for (double share : new double[] {0.25, 0.125}) {
-            int sw = window(task, share);
-            String wr = "W=" + sw + ",R=" + sw / 2;
-            String pct = share == 0.25 ? "25%" : "12.5%";
-            rows.add(new Policy("SCOPE Slide, accumulated scores, " + pct,
+        for (double share : SHARES) {
+            String wr = budget(task, share);
+            rows.add(new Policy("SCOPE Slide, accumulated scores, " + percent(share),
                     "prefill=full,decoding=slide(" + wr + "),scorer=cumulative"));
-            rows.add(new Policy("H2O unified, accumulated scores, " + pct,
+            rows.add(new Policy("H2O unified, accumulated scores, " + percent(share),
                     "prefill=full,decoding=h2o(" + wr + "),scorer=cumulative"));
         }
         return List.copyOf(rows);
+    }
+
+    /** {@code W=..,R=..} for a share of the response, with R = W / 2 as in the paper. */
+    private static String budget(TaskConfig task, double share) {
+        int w = window(task, share);
+        return "W=" + w + ",R=" + w / 2;
+    }
+
+    private static String percent(double share) {
+        double p = share * 100;
+        return (p == Math.rint(p) ? String.valueOf((long) p) : String.valueOf(p)) + "%";
     }
 
     /**
