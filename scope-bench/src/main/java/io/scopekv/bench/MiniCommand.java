@@ -37,7 +37,7 @@ public final class MiniCommand {
                 + "Discontinuous) at\ndecoding budgets of 25% and 12.5% of the response with the prompt kept, unified "
                 + "H2O and StreamingLLM\nat the same total budget, SnapKV and PyramidKV prefill-only, and SnapKV + Slide; "
                 + "then Slide and unified\nH2O ranking decoding tokens by accumulated attention. Prints the table "
-                + "and writes results.md and\nresults.json to OUT/mini/.")
+                + "and writes results.md,\nresults.json and accuracy-memory.png to OUT/mini/.")
                 .option("model", "FILE", "GGUF model written by the train command", "the model shipped with the bench")
                 .option("tasks", "N", "held-out tasks per policy", String.valueOf(DEFAULT_TASKS))
                 .option("attention", "PATH", "cache: KvCache.attend; engine: own loop + observe", "cache")
@@ -82,6 +82,8 @@ public final class MiniCommand {
                             path.name().toLowerCase(Locale.ROOT))
                     + table, StandardCharsets.UTF_8);
             Files.writeString(dir.resolve("results.json"), Json.pretty(json(model, tasks, rows)) + "\n", StandardCharsets.UTF_8);
+            MiniExperiment.chart(rows, String.format(Locale.ROOT, "mini-LongGenBench, %d facts, %d held-out tasks; %s",
+                    task.facts(), tasks, model.name())).write(dir.resolve("accuracy-memory.png"));
             out.println("results in " + dir);
         }
         return 0;

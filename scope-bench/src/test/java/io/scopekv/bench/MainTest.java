@@ -47,6 +47,7 @@ class MainTest {
         assertThat(out()).contains("26 facts, 26 questions", "| Full cache | 100.0% | 100.0% |", "| SnapKV + Slide, 25% |");
         assertThat(dir.resolve("mini").resolve("results.md")).content().contains("| SCOPE Discontinuous, 12.5% |");
         assertThat(dir.resolve("mini").resolve("results.json")).content().contains("\"tasks\": 1");
+        assertThat(javax.imageio.ImageIO.read(dir.resolve("mini").resolve("accuracy-memory.png").toFile())).isNotNull();
         assertThat(run("demo", "--tasks", "0")).isEqualTo(2);
         assertThat(err()).contains("--tasks must be at least 1, was 0");
         assertThat(run("mini", "--model", dir.resolve("none.gguf").toString())).isEqualTo(2);

@@ -5,13 +5,16 @@ import io.scopekv.bench.engine.AttentionPath;
 import io.scopekv.bench.engine.Generator;
 import io.scopekv.bench.engine.LlamaSession;
 import io.scopekv.bench.engine.Sampler;
+import io.scopekv.bench.report.Chart;
 import io.scopekv.bench.train.MiniTask;
 import io.scopekv.bench.train.TaskConfig;
 import io.scopekv.bench.train.TaskVocabulary;
 import io.scopekv.policy.PolicySpec;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -36,6 +39,14 @@ public final class MiniExperiment {
     /** Share of the prompt the prefill-only compressors keep. */
     public static final double PREFILL_SHARE = 0.6;
 
+    /** Groups of the paper table, as plotted. */
+    public static final String FULL = "Full cache";
+    public static final String SCOPE = "SCOPE (prompt kept)";
+    public static final String UNIFIED = "Unified H2O, StreamingLLM";
+    public static final String PROMPT_COMPRESSED = "Prompt compressed";
+    public static final String SCOPE_ACCUMULATED = "SCOPE Slide, accumulated scores";
+    public static final String UNIFIED_ACCUMULATED = "Unified H2O, accumulated scores";
+
     /** Decoding budgets as shares of the response: the paper's 1024 and 512 of 4096. */
     private static final double[] SHARES = {0.25, 0.125};
 
@@ -43,14 +54,20 @@ public final class MiniExperiment {
      * One row of the table.
      *
      * @param label display name, e.g. {@code SCOPE Slide, 25%}
+     * @param group the family it is plotted with, e.g. {@code SCOPE}
      * @param spec  the cache policy spec
      */
-    public record Policy(String label, String spec) {
+    public record Policy(String label, String group, String spec) {
         public Policy {
-            if (label == null || label.isBlank()) {
-                throw new IllegalArgumentException("a policy needs a label");
+            if (label == null || label.isBlank() || group == null || group.isBlank()) {
+                throw new IllegalArgumentException("a policy needs a label and a group");
             }
             spec = PolicySpec.parse(spec).toString();
+        }
+
+        /** A policy that is its own group. */
+        public Policy(String label, String spec) {
+            this(label, label, spec);
         }
     }
 
@@ -88,26 +105,28 @@ public final class MiniExperiment {
         int kept = Math.max(9, (int) Math.round(PREFILL_SHARE * task.promptLength()));
         String snapKv = "prefill=snapkv(P=" + kept + ",w=8,kernel=7)";
         List<Policy> rows = new ArrayList<>();
-        rows.add(new Policy("Full cache", "prefill=full,decoding=none"));
+        rows.add(new Policy("Full cache", FULL, "prefill=full,decoding=none"));
         for (double share : SHARES) {
             String wr = budget(task, share);
             String pct = percent(share);
-            rows.add(new Policy("SCOPE Slide, " + pct, "prefill=full,decoding=slide(" + wr + ")"));
-            rows.add(new Policy("SCOPE Adaptive, " + pct, "prefill=full,decoding=adaptive(" + wr + ",T=" + n + ")"));
-            rows.add(new Policy("SCOPE Discontinuous, " + pct, "prefill=full,decoding=discontinuous(" + wr + ",T=" + n + ")"));
-            rows.add(new Policy("H2O unified, " + pct, "prefill=full,decoding=h2o(" + wr + ")"));
-            rows.add(new Policy("StreamingLLM unified, " + pct, "prefill=full,decoding=streamingllm(" + wr + ")"));
+            rows.add(new Policy("SCOPE Slide, " + pct, SCOPE, "prefill=full,decoding=slide(" + wr + ")"));
+            rows.add(new Policy("SCOPE Adaptive, " + pct, SCOPE, "prefill=full,decoding=adaptive(" + wr + ",T=" + n + ")"));
+            rows.add(new Policy("SCOPE Discontinuous, " + pct, SCOPE,
+                    "prefill=full,decoding=discontinuous(" + wr + ",T=" + n + ")"));
+            rows.add(new Policy("H2O unified, " + pct, UNIFIED, "prefill=full,decoding=h2o(" + wr + ")"));
+            rows.add(new Policy("StreamingLLM unified, " + pct, UNIFIED, "prefill=full,decoding=streamingllm(" + wr + ")"));
         }
-        rows.add(new Policy("SnapKV prefill-only", snapKv + ",decoding=none"));
-        rows.add(new Policy("PyramidKV prefill-only", "prefill=pyramidkv(P=" + kept + ",w=8,beta=20,kernel=7),decoding=none"));
-        rows.add(new Policy("SnapKV + Slide, 25%", snapKv + ",decoding=slide(" + budget(task, 0.25) + ")"));
+        rows.add(new Policy("SnapKV prefill-only", PROMPT_COMPRESSED, snapKv + ",decoding=none"));
+        rows.add(new Policy("PyramidKV prefill-only", PROMPT_COMPRESSED,
+                "prefill=pyramidkv(P=" + kept + ",w=8,beta=20,kernel=7),decoding=none"));
+        rows.add(new Policy("SnapKV + Slide, 25%", PROMPT_COMPRESSED, snapKv + ",decoding=slide(" + budget(task, 0.25) + ")"));
         // beyond the paper, which ranks decoding tokens by the current step's attention: the same
         // budgets ranked by attention accumulated since each token entered the cache (H2O's score)
         for (double share : SHARES) {
             String wr = budget(task, share);
-            rows.add(new Policy("SCOPE Slide, accumulated scores, " + percent(share),
+            rows.add(new Policy("SCOPE Slide, accumulated scores, " + percent(share), SCOPE_ACCUMULATED,
                     "prefill=full,decoding=slide(" + wr + "),scorer=cumulative"));
-            rows.add(new Policy("H2O unified, accumulated scores, " + percent(share),
+            rows.add(new Policy("H2O unified, accumulated scores, " + percent(share), UNIFIED_ACCUMULATED,
                     "prefill=full,decoding=h2o(" + wr + "),scorer=cumulative"));
         }
         return List.copyOf(rows);
@@ -182,16 +201,44 @@ public final class MiniExperiment {
     }
 
     /**
+     * Answers right against peak KV memory, one series per group.
+     *
+     * @throws IllegalArgumentException when no row is the full cache
+     */
+    public static Chart chart(List<Row> rows, String subtitle) {
+        Row reference = fullRow(rows);
+        Chart chart = new Chart("Answers right vs KV memory", "peak KV memory (% of the full cache)", "answers right (%)")
+                .subtitle(subtitle).yFromZero(true);
+        Chart.Marker[] markers = {Chart.Marker.DIAMOND, Chart.Marker.CIRCLE, Chart.Marker.SQUARE, Chart.Marker.TRIANGLE};
+        Map<String, List<Row>> groups = new LinkedHashMap<>();
+        for (Row r : rows) {
+            groups.computeIfAbsent(r.policy().group(), g -> new ArrayList<>()).add(r);
+        }
+        int i = 0;
+        for (Map.Entry<String, List<Row>> g : groups.entrySet()) {
+            double[] x = g.getValue().stream().mapToDouble(r -> 100.0 * r.peakLiveBytes() / reference.peakLiveBytes()).toArray();
+            double[] y = g.getValue().stream().mapToDouble(r -> 100 * r.accuracy()).toArray();
+            chart.add(new Chart.Series(g.getKey(), x, y, Chart.PALETTE[i % Chart.PALETTE.length], markers[i % markers.length]));
+            i++;
+        }
+        return chart;
+    }
+
+    private static Row fullRow(List<Row> rows) {
+        String full = PolicySpec.parse("prefill=full,decoding=none").toString();
+        return rows.stream().filter(r -> r.policy().spec().equals(full)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("the rows must include the full cache (" + full
+                        + "): memory is reported as a share of it"));
+    }
+
+    /**
      * The table in Markdown: answer accuracy, peak KV memory as % of the full cache's, selections
      * per task and decode speed.
      *
      * @throws IllegalArgumentException when no row is the full cache (memory is relative to it)
      */
     public static String markdown(List<Row> rows) {
-        String full = PolicySpec.parse("prefill=full,decoding=none").toString();
-        Row reference = rows.stream().filter(r -> r.policy().spec().equals(full)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("the rows must include the full cache (" + full
-                        + "): memory is reported as a share of it"));
+        Row reference = fullRow(rows);
         StringBuilder out = new StringBuilder(
                 "| policy | answers right | peak KV memory (% of full) | selections per task | decode tokens/s |\n"
                         + "|---|---:|---:|---:|---:|\n");

@@ -64,6 +64,12 @@ class MiniExperimentTest {
             String table = MiniExperiment.markdown(rows);
             assertThat(table.lines()).hasSize(20);
             assertThat(table).contains("| Full cache |", "100.0% |");
+            assertThat(rows).extracting(r -> r.policy().group()).containsOnly(MiniExperiment.FULL, MiniExperiment.SCOPE,
+                    MiniExperiment.UNIFIED, MiniExperiment.PROMPT_COMPRESSED, MiniExperiment.SCOPE_ACCUMULATED,
+                    MiniExperiment.UNIFIED_ACCUMULATED);
+            assertThat(MiniExperiment.chart(rows, "test").render().getWidth()).isPositive();
+            assertThatThrownBy(() -> MiniExperiment.chart(rows.subList(1, 3), "no full row"))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must include the full cache");
             assertThatThrownBy(() -> MiniExperiment.markdown(rows.subList(1, 3)))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must include the full cache");
             assertThatThrownBy(() -> MiniExperiment.run(model, rows.get(0).policy(), 0, AttentionPath.CACHE))
