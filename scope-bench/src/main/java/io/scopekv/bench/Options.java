@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The options of one subcommand: {@code --name value}, {@code --name=value} and {@code --flag},
@@ -155,40 +156,29 @@ public final class Options {
 
         /** An integer value, or {@code fallback} when absent and without default. */
         public int getInt(String name, int fallback) throws UsageException {
-            String value = get(name);
-            if (value == null) {
-                return fallback;
-            }
-            try {
-                return Integer.parseInt(value.trim());
-            } catch (NumberFormatException e) {
-                throw new UsageException("--" + name + " must be an integer, was '" + value + "'");
-            }
+            return number(name, fallback, Integer::parseInt, "an integer");
         }
 
         /** A long value, or {@code fallback} when absent and without default. */
         public long getLong(String name, long fallback) throws UsageException {
-            String value = get(name);
-            if (value == null) {
-                return fallback;
-            }
-            try {
-                return Long.parseLong(value.trim());
-            } catch (NumberFormatException e) {
-                throw new UsageException("--" + name + " must be an integer, was '" + value + "'");
-            }
+            return number(name, fallback, Long::parseLong, "an integer");
         }
 
         /** A number, or {@code fallback} when absent and without default. */
         public float getFloat(String name, float fallback) throws UsageException {
+            return number(name, fallback, Float::parseFloat, "a number");
+        }
+
+        private <T> T number(String name, T fallback, Function<String, T> parse, String kind)
+                throws UsageException {
             String value = get(name);
             if (value == null) {
                 return fallback;
             }
             try {
-                return Float.parseFloat(value.trim());
+                return parse.apply(value.trim());
             } catch (NumberFormatException e) {
-                throw new UsageException("--" + name + " must be a number, was '" + value + "'");
+                throw new UsageException("--" + name + " must be " + kind + ", was '" + value + "'");
             }
         }
 

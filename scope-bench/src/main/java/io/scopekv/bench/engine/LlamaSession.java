@@ -46,6 +46,7 @@ public final class LlamaSession implements AutoCloseable {
 
     // decode-step buffers, allocated once: W [out, in] · x [in] needs no transpose
     private final float[] x;            // [dim] residual stream
+    private final float[] xnf;          // [dim] heap copy of xn, reused every projection
     private final INDArray xn;          // [dim] normalized input of a projection
     private final INDArray q;           // [queryHeads * headDim]
     private final INDArray k;           // [kvHeads * headDim]
@@ -89,6 +90,7 @@ public final class LlamaSession implements AutoCloseable {
         int qDim = c.queryHeads() * c.headDim();
         int kvDim = c.kvHeads() * c.headDim();
         x = new float[c.dim()];
+        xnf = new float[c.dim()];
         xn = vector(c.dim());
         q = vector(qDim);
         k = vector(kvDim);
@@ -306,7 +308,7 @@ public final class LlamaSession implements AutoCloseable {
         angles(position);
         for (int l = 0; l < c.layers(); l++) {
             LlamaModel.Layer w = model.layer(l);
-            normInto(x, w.attnNorm(), xn);
+            normalizeResidual(w.attnNorm());
             project(w.wq(), xn, q, qf, w.bq());   // [queryHeads * headDim]
             project(w.wk(), xn, k, kf, w.bk());   // [kvHeads * headDim]
             project(w.wv(), xn, v, vf, w.bv());   // [kvHeads * headDim]
@@ -322,7 +324,7 @@ public final class LlamaSession implements AutoCloseable {
             matVec(w.wo(), attn, proj);
             addInto(x, proj);
 
-            normInto(x, w.ffnNorm(), xn);
+            normalizeResidual(w.ffnNorm());
             project(w.wGate(), xn, gate, gatef, null);   // [ffnDim]
             project(w.wUp(), xn, up, upf, null);         // [ffnDim]
             swiglu(gatef, upf);
@@ -403,7 +405,7 @@ public final class LlamaSession implements AutoCloseable {
     }
 
     private float[] logitsOfResidual() {
-        normInto(x, model.outputNorm(), xn);
+        normalizeResidual(model.outputNorm());
         matVec(model.output(), xn, logits);  // [vocab]
         float[] out = new float[c.vocabSize()];
         logits.data().asNioFloat().get(0, out);
@@ -440,10 +442,10 @@ public final class LlamaSession implements AutoCloseable {
         Nd4j.getBlasWrapper().level2().gemv('c', 'N', 1.0, w, in, 0.0, out);
     }
 
-    private void normInto(float[] src, float[] weight, INDArray dst) {
-        float[] normed = new float[c.dim()];
-        rmsNorm(src, 0, weight, normed);
-        dst.data().asNioFloat().put(0, normed);
+    /** {@code xn = rmsNorm(x) * weight}, the input of the next projections. */
+    private void normalizeResidual(float[] weight) {
+        rmsNorm(x, 0, weight, xnf);
+        xn.data().asNioFloat().put(0, xnf);
     }
 
     /** {@code out = src / sqrt(mean(src^2) + eps) * weight} over {@code src[offset, offset + dim)}. */

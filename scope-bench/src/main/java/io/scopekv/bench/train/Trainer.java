@@ -39,6 +39,8 @@ public final class Trainer {
     private final float[] params;
     private final AdamW optimizer;
     private final List<EvalPoint> curve;
+    /** {@code [batch][layout.size()]} one gradient per sequence, zeroed and reused every step. */
+    private final float[][] grads;
     private int step;
     private double seconds;
 
@@ -51,6 +53,7 @@ public final class Trainer {
         this.step = step;
         this.seconds = seconds;
         this.curve = new ArrayList<>(curve);
+        this.grads = new float[config.batch()][layout.size()];
     }
 
     /** A new run from seeded initial weights. */
@@ -177,14 +180,13 @@ public final class Trainer {
         }
         // the mean over the batch's response tokens, whatever the tasks' lengths
         float gradScale = 1f / targets;
-        float[][] grads = new float[config.batch()][];
         Transformer.Loss[] losses = new Transformer.Loss[config.batch()];
         List<Future<?>> parts = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             int thread = t;
             parts.add(pool.submit(() -> {
                 for (int b = thread; b < config.batch(); b += threads) {
-                    grads[b] = new float[layout.size()];
+                    Arrays.fill(grads[b], 0f);
                     losses[b] = model.lossAndGradient(w, tasks[b].tokens(), tasks[b].promptLength(), grads[b], gradScale);
                 }
             }));
