@@ -2,14 +2,12 @@ package io.scopekv.bench.longgenbench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.scopekv.bench.CommandCapture;
 import io.scopekv.bench.LongGenBenchCommand;
 import io.scopekv.bench.engine.RandomModel;
 import io.scopekv.bench.gguf.GgmlType;
 import io.scopekv.bench.io.Json;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,12 +22,10 @@ class LongGenBenchCommandTest {
     @TempDir
     Path dir;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final CommandCapture cli = new CommandCapture(LongGenBenchCommand::run);
 
     private int run(String... args) {
-        return LongGenBenchCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return cli.run(args);
     }
 
     private Path data(String name, String prompt) throws IOException {
@@ -48,7 +44,7 @@ class LongGenBenchCommandTest {
         String snap = "prefill=snapkv(P=64,w=4),decoding=slide(W=48,R=16)";
         int rc = run("--model", model.toString(), "--data", data.toString(), "--policy", "prefill=full",
                 "--policy", snap, "--max-new-tokens", "6", "--out", results.toString(), "--attention", "cache");
-        assertThat(rc).as(err.toString()).isZero();
+        assertThat(rc).as(cli.err()).isZero();
 
         List<String> summary = Files.readAllLines(results.resolve("summary.tsv"));
         assertThat(summary).hasSize(3);
@@ -84,43 +80,37 @@ class LongGenBenchCommandTest {
     @Test
     void reportsClearErrors() throws IOException {
         assertThat(run("--help")).isZero();
-        assertThat(out.toString()).startsWith("usage: scope-bench longgenbench").contains("--policy SPEC", "(repeatable)");
+        assertThat(cli.out()).startsWith("usage: scope-bench longgenbench").contains("--policy SPEC", "(repeatable)");
 
         Path data = data("gsm8k_2.jsonl", "short prompt");
         assertThat(run("--model", dir.resolve("absent.gguf").toString(), "--data", data.toString(), "--policy", "prefill=full"))
                 .isEqualTo(2);
-        assertThat(err.toString()).contains("scope-bench longgenbench: model file not found").contains("absent.gguf")
+        assertThat(cli.err()).contains("scope-bench longgenbench: model file not found").contains("absent.gguf")
                 .contains("Run 'scope-bench longgenbench --help' for usage.");
 
         Path model = RandomModel.llama(4, 2, GgmlType.F32).withByteTokenizer().write(dir);
-        err.reset();
         assertThat(run("--model", model.toString(), "--data", data.toString(), "--policy", "prefill=nope")).isEqualTo(2);
-        assertThat(err.toString()).contains("unknown prefill compressor 'nope'");
+        assertThat(cli.err()).contains("unknown prefill compressor 'nope'");
 
-        err.reset();
         assertThat(run("--model", model.toString(), "--data", data.toString())).isEqualTo(2);
-        assertThat(err.toString()).contains("missing required option --policy SPEC");
+        assertThat(cli.err()).contains("missing required option --policy SPEC");
 
-        err.reset();
         assertThat(run("--model", model.toString(), "--data", data.toString(), "--policy", "prefill=full",
                 "--attention", "gpu")).isEqualTo(2);
-        assertThat(err.toString()).contains("--attention must be one of [engine, cache], was 'gpu'");
+        assertThat(cli.err()).contains("--attention must be one of [engine, cache], was 'gpu'");
 
-        err.reset();
         Path longData = data("gsm8k_long.jsonl", "x".repeat(2000));
         assertThat(run("--model", model.toString(), "--data", longData.toString(), "--policy", "prefill=full",
                 "--out", dir.resolve("r").toString())).isEqualTo(1);
-        assertThat(err.toString()).contains("does not fit the model's context length 1024").doesNotContain("--help");
+        assertThat(cli.err()).contains("does not fit the model's context length 1024").doesNotContain("--help");
 
-        err.reset();
         Path mistral = RandomModel.llama(4, 2, GgmlType.F32).withByteTokenizer().withArchitecture("gptneox").write(dir);
         assertThat(run("--model", mistral.toString(), "--data", data.toString(), "--policy", "prefill=full",
                 "--out", dir.resolve("r").toString())).isEqualTo(1);
-        assertThat(err.toString()).contains("unsupported architecture 'gptneox'");
+        assertThat(cli.err()).contains("unsupported architecture 'gptneox'");
 
-        err.reset();
         assertThat(run("--model", model.toString(), "--data", data.toString(), "--policy", "prefill=full", "--examples", "0"))
                 .isEqualTo(2);
-        assertThat(err.toString()).contains("--examples must be a positive integer");
+        assertThat(cli.err()).contains("--examples must be a positive integer");
     }
 }

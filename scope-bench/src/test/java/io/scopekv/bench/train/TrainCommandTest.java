@@ -2,11 +2,9 @@ package io.scopekv.bench.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.scopekv.bench.CommandCapture;
 import io.scopekv.bench.TrainCommand;
 import io.scopekv.bench.engine.LlamaModel;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,45 +14,41 @@ class TrainCommandTest {
     @TempDir
     Path dir;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final CommandCapture cli = new CommandCapture(TrainCommand::run);
 
     private int run(String... args) {
-        out.reset();
-        err.reset();
-        return TrainCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return cli.run(args);
     }
 
     @Test
     void helpPrintsUsage() {
         assertThat(run("--help")).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("usage: scope-bench train")
+        assertThat(cli.out()).startsWith("usage: scope-bench train")
                 .contains("--out DIR", "--facts N", "--lr X", "(default: 3e-3)", "--tied", "--resume");
     }
 
     @Test
     void usageErrorsNameTheProblem() {
         assertThat(run("--steps", "3")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("scope-bench train: missing required option --out DIR",
+        assertThat(cli.err()).contains("scope-bench train: missing required option --out DIR",
                 "Run 'scope-bench train --help' for usage.");
         assertThat(run("--out", dir.toString(), "--bogus", "1")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown option --bogus");
+        assertThat(cli.err()).contains("unknown option --bogus");
         assertThat(run("--out", dir.toString(), "--dim", "wide")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--dim must be an integer, was 'wide'");
+        assertThat(cli.err()).contains("--dim must be an integer, was 'wide'");
         assertThat(run("--out", dir.toString(), "--lr", "fast")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--lr must be a number, was 'fast'");
+        assertThat(cli.err()).contains("--lr must be a number, was 'fast'");
         assertThat(run("--out", dir.toString(), "--seed", "x")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--seed must be an integer, was 'x'");
+        assertThat(cli.err()).contains("--seed must be an integer, was 'x'");
         assertThat(run("--out", dir.toString(), "--facts", "30")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("scope-bench train: facts must be in [1, 26], was 30",
+        assertThat(cli.err()).contains("scope-bench train: facts must be in [1, 26], was 30",
                 "Run 'scope-bench train --help' for usage.");
         assertThat(run("--out", dir.toString(), "--facts", "4", "--min-facts", "5")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("minFacts must be in [1, facts = 4], was 5");
+        assertThat(cli.err()).contains("minFacts must be in [1, facts = 4], was 5");
         assertThat(run("--out", dir.toString(), "--rope-theta", "-1")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("ropeTheta and rmsEps must be positive");
+        assertThat(cli.err()).contains("ropeTheta and rmsEps must be positive");
         assertThat(run("--out", dir.resolve("none").toString(), "--resume")).isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("scope-bench train: --resume needs").doesNotContain("--help");
+        assertThat(cli.err()).contains("scope-bench train: --resume needs").doesNotContain("--help");
     }
 
     @Test
@@ -63,9 +57,9 @@ class TrainCommandTest {
             "--facts", "3", "--min-facts", "1", "--digits", "1", "--rope-theta", "500000", "--steps", "2", "--batch", "2",
             "--eval-every", "2", "--eval-tasks", "2"};
         assertThat(run(tiny)).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("step 2,", "held-out answers right");
+        assertThat(cli.out()).contains("step 2,", "held-out answers right");
         assertThat(run("--out", dir.toString(), "--resume", "--steps", "4")).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("step 4,");
+        assertThat(cli.out()).contains("step 4,");
         try (LlamaModel model = LlamaModel.load(dir.resolve(Trainer.MODEL))) {
             assertThat(model.config().dim()).isEqualTo(16);
             assertThat(model.config().ropeTheta()).isEqualTo(500000f);
