@@ -36,7 +36,8 @@ public final class MiniCommand {
                 + "every answer of\nheld-out tasks generated greedily under the full cache, SCOPE (Slide, Adaptive, "
                 + "Discontinuous) at\ndecoding budgets of 25% and 12.5% of the response with the prompt kept, unified "
                 + "H2O and StreamingLLM\nat the same total budget, SnapKV and PyramidKV prefill-only, and SnapKV + Slide; "
-                + "then Slide and unified\nH2O ranking decoding tokens by accumulated attention. Prints the table "
+                + "then Slide and unified\nH2O ranking decoding tokens by accumulated attention (unified H2O with prompt "
+                + "tokens\nstarting from zero and from their prefill attention). Prints the table "
                 + "and writes results.md,\nresults.json and accuracy-memory.png to OUT/mini/.")
                 .option("model", "FILE", "GGUF model written by the train command", "the model shipped with the bench")
                 .option("tasks", "N", "held-out tasks per policy", String.valueOf(DEFAULT_TASKS))
