@@ -98,7 +98,13 @@ public final class NdKvCache implements KvCache {
         Tensors.requireFinite("keys", k, 0, k.length);
         Tensors.requireFinite("values", v, 0, v.length);
 
-        int[][] kept = prefillSelector.keptIndices(new PrefillInput(layer, layout, positions.clone(), keys, queries));
+        PrefillInput input = new PrefillInput(layer, layout, positions.clone(), keys, queries);
+        boolean seedPrompt = decoding.evicts() && decoding.scorer().needsPromptQueries();
+        if (seedPrompt && input.queryCount() < m) {
+            throw new IllegalArgumentException("scorer " + decoding.scorer().describe() + " reads all M=" + m
+                    + " prompt queries [queryHeads, M, headDim]; got " + input.queryCount());
+        }
+        int[][] kept = prefillSelector.keptIndices(input);
         int maxKept = Arrays.stream(kept).mapToInt(a -> a.length).max().orElse(0);
         LayerStore store = new LayerStore(heads, d, maxKept + decoding.initialDecodingSlots());
         state.store = store;
@@ -115,6 +121,9 @@ public final class NdKvCache implements KvCache {
             }
             state.prefillKept[h] = kept[h].length;
             usage.addLive(kept[h].length);
+        }
+        if (seedPrompt) {
+            prefillSelector.seedPromptScores(decoding.scorer(), state.scores, input, kept);
         }
         state.scoredFrom = decoding.promptCompetes() ? 0 : Arrays.stream(state.prefillKept).min().orElse(0);
         state.promptEnd = positions[m - 1] + 1;

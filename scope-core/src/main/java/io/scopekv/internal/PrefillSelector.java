@@ -1,6 +1,7 @@
 package io.scopekv.internal;
 
 import io.scopekv.CacheLayout;
+import io.scopekv.policy.DecodingScorer;
 import io.scopekv.policy.GqaMode;
 import io.scopekv.policy.PositionCompressor;
 import io.scopekv.policy.PrefillCompressor;
@@ -53,7 +54,7 @@ final class PrefillSelector {
         }
         if (compressor instanceof ScoringCompressor scoring) {
             float[][] scores = scoring.score(input);
-            requireScoreShape(scores, m);
+            requireScoreShape(scores, m, compressor.describe());
             int window = Math.min(scoring.window(), budget);
             for (int h = 0; h < heads; h++) {
                 kept[h] = windowPlusTop(headScores(scores, h, m), m, window, budget);
@@ -67,15 +68,36 @@ final class PrefillSelector {
         return kept;
     }
 
-    private void requireScoreShape(float[][] scores, int m) {
+    /**
+     * Hands a decoding scorer the starting score of each head's kept prompt tokens, slot by slot:
+     * prefill stores them in slots {@code [0, kept[h].length)} in position order.
+     */
+    void seedPromptScores(DecodingScorer scorer, DecodingScorer.State state, PrefillInput input, int[][] kept) {
+        float[][] scores = scorer.promptScores(input);
+        if (scores == null) {
+            return;
+        }
+        int m = input.promptLength();
+        requireScoreShape(scores, m, "scorer " + scorer.describe());
+        for (int h = 0; h < heads; h++) {
+            float[] perToken = headScores(scores, h, m);
+            float[] perSlot = new float[kept[h].length];
+            for (int s = 0; s < perSlot.length; s++) {
+                perSlot[s] = perToken[kept[h][s]];
+            }
+            state.onPrompt(h, perSlot, perSlot.length);
+        }
+    }
+
+    private void requireScoreShape(float[][] scores, int m, String source) {
         if (scores == null || (scores.length != layout.queryHeads() && scores.length != layout.kvHeads())) {
-            throw new IllegalStateException(compressor.describe() + " returned scores for "
+            throw new IllegalStateException(source + " returned scores for "
                     + (scores == null ? "null" : scores.length) + " heads; expected queryHeads="
                     + layout.queryHeads() + " or kvHeads=" + layout.kvHeads());
         }
         for (float[] row : scores) {
             if (row == null || row.length != m) {
-                throw new IllegalStateException(compressor.describe() + " returned a score row of length "
+                throw new IllegalStateException(source + " returned a score row of length "
                         + (row == null ? "null" : row.length) + "; expected M=" + m);
             }
         }

@@ -14,6 +14,23 @@ public interface DecodingScorer {
     boolean needsAttention();
 
     /**
+     * Whether {@link #promptScores} reads every prompt query (then the engine must pass all M
+     * prompt queries to prefill).
+     */
+    default boolean needsPromptQueries() {
+        return false;
+    }
+
+    /**
+     * The scores prompt tokens start from, {@code [queryHeads or kvHeads][M]} (query heads are
+     * aggregated per storage head by the GQA rule), or null when they start from zero. Called once
+     * per layer at prefill; the cache hands each kept token's score to {@link State#onPrompt}.
+     */
+    default float[][] promptScores(PrefillInput input) {
+        return null;
+    }
+
+    /**
      * Creates the per-sequence, per-layer state.
      *
      * @param heads    storage heads
@@ -35,6 +52,15 @@ public interface DecodingScorer {
          *               array is the caller's, valid during the call only
          */
         void onAppend(int head, int slot, float[] key, int offset);
+
+        /**
+         * Seeds the prompt tokens' scores, once, right after prefill: {@code scores[slot]} for the
+         * slots {@code [0, slots)} the kept prompt tokens occupy. Only called when
+         * {@link #promptScores} returned scores.
+         */
+        default void onPrompt(int head, float[] scores, int slots) {
+            throw new UnsupportedOperationException(getClass().getSimpleName() + " does not take prompt scores");
+        }
 
         /**
          * The step's attention probabilities for one storage head, already aggregated over its
