@@ -15,8 +15,6 @@ import io.scopekv.policy.PrefillInput;
 import io.scopekv.policy.ScoringCompressor;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +26,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class NdKvCache implements KvCache {
     private static final Logger LOG = LoggerFactory.getLogger(NdKvCache.class);
-    private static final int BLOCK_ROWS = 64;
 
     private final CacheLayout layout;
     private final CachePolicy policy;
@@ -51,9 +48,7 @@ public final class NdKvCache implements KvCache {
     private final float[] valueRow;
     private final float[] queryRow;
     private final float[] outRow;
-    private final float[][] blocks;
-    private final AttentionKernel kernel;
-    private final int threads;
+    private final AttendDriver driver;
     private float[] probs = new float[0];
     private float[] aggregated = new float[0];
     private long[] selectionKeys = new long[0];
@@ -103,9 +98,7 @@ public final class NdKvCache implements KvCache {
         this.valueRow = new float[layout.kvHeads() * d];
         this.queryRow = new float[layout.queryHeads() * d];
         this.outRow = new float[layout.queryHeads() * d];
-        this.kernel = kernel;
-        this.threads = threads;
-        this.blocks = new float[threads][BLOCK_ROWS * d];
+        this.driver = new AttendDriver(kernel, threads, scale, queriesPerHead, d);
         LOG.debug("cache {} with policy {}", layout, policy.describe());
     }
 
@@ -155,13 +148,15 @@ public final class NdKvCache implements KvCache {
         float[] v = Tensors.rowMajor(values);
         Tensors.requireFinite("keys", k, 0, k.length);
         Tensors.requireFinite("values", v, 0, v.length);
+        LayerStore.requireStorable(layout.storage(), "key", k, 0, k.length);
+        LayerStore.requireStorable(layout.storage(), "value", v, 0, v.length);
 
         PrefillInput input = new PrefillInput(layer, layout, positions.clone(), keys, queries);
         int[][] kept = keptIndices(input);
 
         DecodingStrategy decoding = policy.decoding();
         int maxKept = Arrays.stream(kept).mapToInt(a -> a.length).max().orElse(0);
-        LayerStore store = new LayerStore(heads, d, maxKept + decoding.initialDecodingSlots());
+        LayerStore store = new LayerStore(heads, d, maxKept + decoding.initialDecodingSlots(), layout.storage());
         state.store = store;
         state.prefillKept = new int[heads];
         state.decodingCount = new int[heads];
@@ -334,6 +329,8 @@ public final class NdKvCache implements KvCache {
     private void appendRows(int layer, Layer state, int position) {
         Tensors.requireFinite("key", keyRow, 0, keyRow.length);
         Tensors.requireFinite("value", valueRow, 0, valueRow.length);
+        LayerStore.requireStorable(layout.storage(), "key", keyRow, 0, keyRow.length);
+        LayerStore.requireStorable(layout.storage(), "value", valueRow, 0, valueRow.length);
         if (position <= state.lastPosition) {
             throw new IllegalArgumentException("position " + position + " must exceed the layer's last position "
                     + state.lastPosition + " (positions never repeat or go backwards)");
@@ -396,82 +393,11 @@ public final class NdKvCache implements KvCache {
         afterAttention(state, true);
     }
 
-    /**
-     * Softmax attention of every query head over its storage head's slots into {@link #outRow},
-     * leaving the probabilities in {@link #probs} ({@code [queryHeads, slots]}). Keys and values are
-     * streamed once per storage head in blocks, serving all of the head's queries. With more than
-     * one attention thread, storage heads are split into contiguous ranges: the caller takes the
-     * first, the common fork-join pool the rest; the ranges write disjoint parts of the scratch.
-     */
+    /** Attention into {@link #outRow}, probabilities into {@link #probs} ({@code [queryHeads, slots]}). */
     private void attention(Layer state, float[] query) {
-        LayerStore store = state.store;
-        int slots = store.slots();
+        int slots = state.store.slots();
         ensureProbs(slots);
-        Arrays.fill(outRow, 0f);
-        int parts = Math.min(threads, heads);
-        if (parts == 1) {
-            attendHeads(store, slots, query, 0, heads, blocks[0]);
-            return;
-        }
-        ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[parts - 1];
-        for (int part = 1; part < parts; part++) {
-            int from = heads * part / parts;
-            int to = heads * (part + 1) / parts;
-            float[] block = blocks[part];
-            tasks[part - 1] = ForkJoinPool.commonPool().submit(() -> attendHeads(store, slots, query, from, to, block));
-        }
-        attendHeads(store, slots, query, 0, heads / parts, blocks[0]);
-        for (ForkJoinTask<?> task : tasks) {
-            task.join();
-        }
-    }
-
-    private void attendHeads(LayerStore store, int slots, float[] query, int fromHead, int toHead, float[] block) {
-        int d = layout.headDim();
-        for (int h = fromHead; h < toHead; h++) {
-            int firstQuery = h * queriesPerHead;
-            int probBase = firstQuery * slots;
-            for (LayerStore.Segment segment : store.segments()) {
-                int end = Math.min(slots, segment.start + segment.size);
-                for (int s0 = segment.start; s0 < end; s0 += BLOCK_ROWS) {
-                    int rows = Math.min(BLOCK_ROWS, end - s0);
-                    segment.keyBuffer.get(segment.offset(h, s0, d), block, 0, rows * d);
-                    kernel.scoreRows(query, firstQuery * d, queriesPerHead, block, rows, d, probs, probBase + s0, slots);
-                }
-            }
-            for (int q = 0; q < queriesPerHead; q++) {
-                int row = probBase + q * slots;
-                for (int s = 0; s < slots; s++) {
-                    probs[row + s] = store.position(h, s) < 0 ? Float.NEGATIVE_INFINITY : probs[row + s] * scale;
-                }
-                softmax(probs, row, slots);
-            }
-            for (LayerStore.Segment segment : store.segments()) {
-                int end = Math.min(slots, segment.start + segment.size);
-                for (int s0 = segment.start; s0 < end; s0 += BLOCK_ROWS) {
-                    int rows = Math.min(BLOCK_ROWS, end - s0);
-                    segment.valueBuffer.get(segment.offset(h, s0, d), block, 0, rows * d);
-                    kernel.accumulateRows(probs, probBase + s0, slots, queriesPerHead, block, rows, d, outRow, firstQuery * d);
-                }
-            }
-        }
-    }
-
-    private static void softmax(float[] x, int from, int n) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int i = from; i < from + n; i++) {
-            max = Math.max(max, x[i]);
-        }
-        float sum = 0f;
-        for (int i = from; i < from + n; i++) {
-            float e = x[i] == Float.NEGATIVE_INFINITY ? 0f : (float) Math.exp(x[i] - max);
-            x[i] = e;
-            sum += e;
-        }
-        float inv = 1f / sum;
-        for (int i = from; i < from + n; i++) {
-            x[i] *= inv;
-        }
+        driver.attend(state.store, slots, query, outRow, probs);
     }
 
     @Override
@@ -713,24 +639,24 @@ public final class NdKvCache implements KvCache {
 
             @Override
             public FloatBuffer keyBuffer(int segment) {
-                return store.segments().get(segment).keyBuffer.asReadOnlyBuffer();
+                return store.floats(store.segments().get(segment).keyBytes);
             }
 
             @Override
             public FloatBuffer valueBuffer(int segment) {
-                return store.segments().get(segment).valueBuffer.asReadOnlyBuffer();
+                return store.floats(store.segments().get(segment).valueBytes);
             }
 
             @Override
             public void key(int head, int slot, float[] dst, int offset) {
                 LayerStore.Segment segment = store.segmentOf(slot);
-                segment.keyBuffer.get(segment.offset(head, slot, d), dst, offset, d);
+                store.read(segment.keyBytes, segment.offset(head, slot, d), dst, offset);
             }
 
             @Override
             public void value(int head, int slot, float[] dst, int offset) {
                 LayerStore.Segment segment = store.segmentOf(slot);
-                segment.valueBuffer.get(segment.offset(head, slot, d), dst, offset, d);
+                store.read(segment.valueBytes, segment.offset(head, slot, d), dst, offset);
             }
         };
     }
