@@ -1,6 +1,7 @@
 package io.scopekv;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.scopekv.policy.PolicySpec;
 import java.util.function.IntBinaryOperator;
@@ -133,6 +134,59 @@ class HandCasesTest {
                 step(cache, 8, prob);
                 // then ties: the highest candidate position (7) goes
                 assertThat(cache.keptPositions(0, 1)).containsExactly(0, 2, 3, 4, 5, 6, 8);
+            }
+        }
+
+        @Test
+        void accumulatedScoresStartFromZeroOrFromThePrefillAttention() {
+            // M = 4 zero keys and queries: prompt row t spreads 1/(t+1) over tokens 0..t, so at prefill
+            // token 0 got 25/12, 1 got 13/12, 2 got 7/12, 3 got 1/4. Decode steps give position 0 1%, the
+            // rest 10%. After steps 4..7 (W = 3, R = 1, one token over the whole-cache budget of 7):
+            // from zero, 0 has 0.04 and the others at least 0.2: 0 goes;
+            // from prefill, 0 has 2.12, 1 1.48, 2 0.98, 3 0.65, 4 0.4, 5 0.3, 6 0.2: 6 goes.
+            IntBinaryOperator prob = (head, p) -> p == 0 ? 1 : 10;
+            try (KvCache zero = cache(MHA, "prefill=full,decoding=h2o(W=3,R=1),scorer=cumulative", 4);
+                 KvCache prefill = cache(MHA, "prefill=full,decoding=h2o(W=3,R=1),scorer=cumulative(prefill=1)", 4)) {
+                for (int p = 4; p <= 7; p++) {
+                    step(zero, p, prob);
+                    step(prefill, p, prob);
+                }
+                assertThat(zero.keptPositions(0, 0)).containsExactly(1, 2, 3, 4, 5, 6, 7);
+                assertThat(prefill.keptPositions(0, 0)).containsExactly(0, 1, 2, 3, 4, 5, 7);
+                assertThat(prefill.keptPositions(0, 1)).containsExactly(0, 1, 2, 3, 4, 5, 7);
+            }
+        }
+
+        @Test
+        void promptScoresDoNotMatterWhenThePromptIsKept() {
+            // Slide never ranks prompt tokens, so where they start cannot change what it keeps
+            IntBinaryOperator prob = (head, p) -> (p * 7 + head * 3) % 11 + 1;
+            try (KvCache zero = cache(MHA, "prefill=full,decoding=slide(W=3,R=1),scorer=cumulative", 4);
+                 KvCache prefill = cache(MHA, "prefill=full,decoding=slide(W=3,R=1),scorer=cumulative(prefill=1)", 4)) {
+                for (int p = 4; p <= 12; p++) {
+                    step(zero, p, prob);
+                    step(prefill, p, prob);
+                    assertThat(prefill.keptPositions(0, 0)).containsExactly(zero.keptPositions(0, 0));
+                    assertThat(prefill.keptPositions(0, 1)).containsExactly(zero.keptPositions(0, 1));
+                }
+                assertThat(zero.stats().tokensEvicted()).isPositive();
+            }
+        }
+
+        @Test
+        void prefillScoresNeedEveryPromptQuery() {
+            String spec = "prefill=full,decoding=h2o(W=3,R=1),scorer=cumulative(prefill=1)";
+            assertThat(PolicySpec.parse(spec).needs()).contains(EngineInput.ALL_PROMPT_QUERIES);
+            try (KvCache cache = KvCache.builder(MHA).policy(spec).build();
+                 INDArray k = Nd4j.zeros(2, 4, 2);
+                 INDArray v = Nd4j.zeros(2, 4, 2);
+                 INDArray window = Nd4j.zeros(2, 2, 2);
+                 INDArray all = Nd4j.zeros(2, 4, 2)) {
+                assertThatThrownBy(() -> cache.prefill(0, k, v, Sequence.range(4), window))
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("scorer cumulative(prefill=1) reads all M=4 prompt queries");
+                cache.prefill(0, k, v, Sequence.range(4), all); // the refused call changed nothing
+                assertThat(cache.keptPositions(0, 0)).containsExactly(0, 1, 2, 3);
             }
         }
 

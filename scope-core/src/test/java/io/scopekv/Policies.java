@@ -55,6 +55,8 @@ final class Policies {
             specs.add("prefill=snapkv(P=12,w=4),decoding=slide(W=10,R=4),scorer=" + scorer);
             specs.add("prefill=full,decoding=discontinuous(W=10,R=4,T=40),scorer=" + scorer);
         }
+        specs.add("prefill=full,decoding=h2o(W=10,R=4),scorer=cumulative(prefill=1)");
+        specs.add("prefill=snapkv(P=12,w=4),decoding=h2o(W=10,R=4),scorer=cumulative(prefill=1),gqa=replicate");
         for (String gqa : List.of("max", "replicate")) {
             specs.add("prefill=snapkv(P=12,w=4),decoding=adaptive(W=10,R=4,T=40),gqa=" + gqa);
             specs.add("prefill=h2o(P=12,w=4),decoding=h2o(W=10,R=4),gqa=" + gqa);

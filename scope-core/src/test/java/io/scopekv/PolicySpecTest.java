@@ -37,6 +37,7 @@ class PolicySpecTest {
         "window=3 | unknown policy spec key 'window'",
         "decoding=slide(W=512 | unbalanced '('",
         "scorer=window | window: missing required parameter k",
+        "scorer=cumulative(prefill=2) | cumulative: parameter prefill must be 0 or 1, was 2",
     })
     void rejectsWithTheRule(String spec, String message) {
         assertThatThrownBy(() -> PolicySpec.parse(spec)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
@@ -48,6 +49,8 @@ class PolicySpecTest {
         "decoding=slide(W=1024),gqa=max | prefill=full,decoding=slide(W=1024,R=256),scorer=attn,gqa=max",
         "decoding=streamingllm(W=512,R=64) | prefill=full,decoding=streamingllm(W=512,R=64),scorer=oldest",
         "prefill=streamingllm(P=2048,sink=1024) | prefill=streamingllm(P=2048,sink=1024),decoding=none",
+        "decoding=h2o(W=512),scorer=cumulative(prefill=0) | prefill=full,decoding=h2o(W=512,R=256),scorer=cumulative",
+        "decoding=h2o(W=512),scorer=cumulative(prefill=1) | prefill=full,decoding=h2o(W=512,R=256),scorer=cumulative(prefill=1)",
     })
     void canonicalForm(String spec, String canonical) {
         assertThat(PolicySpec.parse(spec).describe()).isEqualTo(canonical);

@@ -152,9 +152,14 @@ public final class NdKvCache implements KvCache {
         LayerStore.requireStorable(layout.storage(), "value", v, 0, v.length);
 
         PrefillInput input = new PrefillInput(layer, layout, positions.clone(), keys, queries);
+        DecodingStrategy decoding = policy.decoding();
+        boolean seedPrompt = decoding.evicts() && decoding.scorer().needsPromptQueries();
+        if (seedPrompt && input.queryCount() < m) {
+            throw new IllegalArgumentException("scorer " + decoding.scorer().describe() + " reads all M=" + m
+                    + " prompt queries [queryHeads, M, headDim]; got " + input.queryCount());
+        }
         int[][] kept = keptIndices(input);
 
-        DecodingStrategy decoding = policy.decoding();
         int maxKept = Arrays.stream(kept).mapToInt(a -> a.length).max().orElse(0);
         LayerStore store = new LayerStore(heads, d, maxKept + decoding.initialDecodingSlots(), layout.storage());
         state.store = store;
@@ -171,6 +176,9 @@ public final class NdKvCache implements KvCache {
             liveTokens += kept[h].length;
         }
         state.scores = decoding.scorer().newState(heads, store.capacity());
+        if (seedPrompt) {
+            seedPromptScores(state, input, kept);
+        }
         state.scoredFrom = decoding.candidates() == Candidates.WHOLE_CACHE ? 0
                 : Arrays.stream(state.prefillKept).min().orElse(0);
         state.promptEnd = positions[m - 1] + 1;
@@ -179,6 +187,24 @@ public final class NdKvCache implements KvCache {
         addAllocated(store.allocatedBytes());
         updatePeakLive();
         LOG.debug("layer {} prefill kept {} of {} tokens per head", layer, maxKept, m);
+    }
+
+    /** Hands the scorer each kept prompt token's starting score, slot by slot. */
+    private void seedPromptScores(Layer state, PrefillInput input, int[][] kept) {
+        DecodingScorer scorer = policy.decoding().scorer();
+        float[][] scores = scorer.promptScores(input);
+        if (scores == null) {
+            return;
+        }
+        int m = input.promptLength();
+        for (int h = 0; h < heads; h++) {
+            float[] perToken = headScores(scores, h, m, "scorer " + scorer.describe());
+            float[] perSlot = new float[kept[h].length];
+            for (int s = 0; s < perSlot.length; s++) {
+                perSlot[s] = perToken[kept[h][s]];
+            }
+            state.scores.onPrompt(h, perSlot, perSlot.length);
+        }
     }
 
     /** Kept prompt indices per storage head, ascending, validated. */
@@ -206,7 +232,7 @@ public final class NdKvCache implements KvCache {
             float[][] scores = scoring.score(input);
             int window = Math.min(scoring.window(), budget);
             for (int h = 0; h < heads; h++) {
-                kept[h] = topPrefix(headScores(scores, h, m, compressor), m, window, budget);
+                kept[h] = topPrefix(headScores(scores, h, m, compressor.describe()), m, window, budget);
             }
         } else {
             int[][] chosen = ((PositionCompressor) compressor).keep(input);
@@ -219,15 +245,15 @@ public final class NdKvCache implements KvCache {
     }
 
     /** The scores a storage head ranks by: its own row, or its query group's aggregated rows. */
-    private float[] headScores(float[][] scores, int head, int m, PrefillCompressor compressor) {
+    private float[] headScores(float[][] scores, int head, int m, String source) {
         boolean perQuery = scores.length == layout.queryHeads();
         if (!perQuery && scores.length != layout.kvHeads()) {
-            throw new IllegalStateException(compressor.describe() + " returned scores for " + scores.length
+            throw new IllegalStateException(source + " returned scores for " + scores.length
                     + " heads; expected queryHeads=" + layout.queryHeads() + " or kvHeads=" + layout.kvHeads());
         }
         for (float[] row : scores) {
             if (row == null || row.length != m) {
-                throw new IllegalStateException(compressor.describe() + " returned a score row of length "
+                throw new IllegalStateException(source + " returned a score row of length "
                         + (row == null ? "null" : row.length) + "; expected M=" + m);
             }
         }

@@ -36,7 +36,7 @@ public record CachePolicy(PrefillCompressor prefill, DecodingStrategy decoding, 
         if (decoding.needsAttention()) {
             needs.add(EngineInput.ATTENTION_PROBABILITIES);
         }
-        if (prefill.queriesNeeded() == Integer.MAX_VALUE) {
+        if (prefill.queriesNeeded() == Integer.MAX_VALUE || decoding.evicts() && decoding.scorer().needsPromptQueries()) {
             needs.add(EngineInput.ALL_PROMPT_QUERIES);
         } else if (prefill.queriesNeeded() > 0) {
             needs.add(EngineInput.PROMPT_QUERY_WINDOW);

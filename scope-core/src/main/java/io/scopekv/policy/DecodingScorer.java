@@ -13,6 +13,23 @@ public interface DecodingScorer {
     /** Whether scoring reads attention probabilities (then the engine must supply them). */
     boolean needsAttention();
 
+    /**
+     * Whether {@link #promptScores} reads every prompt query (then the engine must pass all M
+     * prompt queries to prefill).
+     */
+    default boolean needsPromptQueries() {
+        return false;
+    }
+
+    /**
+     * The scores prompt tokens start from, {@code [queryHeads or kvHeads][M]} (query heads are
+     * aggregated per storage head by the GQA rule), or null when they start from zero. Called once
+     * per layer at prefill; the cache hands each kept token's score to {@link State#onPrompt}.
+     */
+    default float[][] promptScores(PrefillInput input) {
+        return null;
+    }
+
     /** Creates the per-sequence, per-layer state for {@code heads} storage heads. */
     State newState(int heads, int capacity);
 
@@ -23,6 +40,15 @@ public interface DecodingScorer {
 
         /** A new token now occupies {@code slot} of {@code head}; forget what the slot held. */
         void onAppend(int head, int slot);
+
+        /**
+         * Seeds the prompt tokens' scores, once, right after prefill: {@code scores[slot]} for the
+         * slots {@code [0, slots)} the kept prompt tokens occupy. Only called when
+         * {@link #promptScores} returned scores.
+         */
+        default void onPrompt(int head, float[] scores, int slots) {
+            throw new UnsupportedOperationException(getClass().getSimpleName() + " does not take prompt scores");
+        }
 
         /**
          * The step's attention probabilities for one storage head, already aggregated over its

@@ -57,7 +57,7 @@ public final class PolicySpec {
         DECODING.put("streamingllm", a -> DecodingStrategies.streamingLlm(a.required("W"), a.optional("R", 256)));
 
         SCORERS.put("attn", a -> new CurrentAttention());
-        SCORERS.put("cumulative", a -> new CumulativeAttention());
+        SCORERS.put("cumulative", a -> new CumulativeAttention(a.flag("prefill")));
         SCORERS.put("window", a -> new WindowAttention(a.required("k")));
         SCORERS.put("oldest", a -> new OldestFirst());
         SCORERS.put("random", a -> new RandomScore(a.optional("seed", 0)));
@@ -224,6 +224,15 @@ public final class PolicySpec {
                 throw new IllegalArgumentException(owner + ": parameter " + name + " out of int range: " + value);
             }
             return value.intValue();
+        }
+
+        /** An optional 0/1 switch, 0 when absent. */
+        boolean flag(String name) {
+            int value = optional(name, 0);
+            if (value != 0 && value != 1) {
+                throw new IllegalArgumentException(owner + ": parameter " + name + " must be 0 or 1, was " + value);
+            }
+            return value == 1;
         }
 
         void requireAllUsed() {

@@ -27,9 +27,10 @@ import java.util.function.Consumer;
  * 512). SCOPE rows keep the whole prompt. Unified H2O and StreamingLLM get the same total budget,
  * prompt + W, over prompt and decoding tokens together. Prefill-only SnapKV and PyramidKV compress
  * the prompt to 60% of its length (the paper's 2048 of a ~3.4K-token GSM8K+ prompt) and keep every
- * decoding token; SnapKV + Slide is the plug-in. Four rows beyond the paper rank decoding tokens
+ * decoding token; SnapKV + Slide is the plug-in. Six rows beyond the paper rank decoding tokens
  * by accumulated instead of current attention ({@code scorer=cumulative}), for Slide and for
- * unified H2O.
+ * unified H2O; unified H2O twice, with prompt tokens starting from zero and from the attention they
+ * got at prefill ({@code cumulative(prefill=1)}, as H2O does).
  */
 public final class MiniExperiment {
 
@@ -128,6 +129,8 @@ public final class MiniExperiment {
                     "prefill=full,decoding=slide(" + wr + "),scorer=cumulative"));
             rows.add(new Policy("H2O unified, accumulated scores, " + percent(share), UNIFIED_ACCUMULATED,
                     "prefill=full,decoding=h2o(" + wr + "),scorer=cumulative"));
+            rows.add(new Policy("H2O unified, accumulated from prefill, " + percent(share), UNIFIED_ACCUMULATED,
+                    "prefill=full,decoding=h2o(" + wr + "),scorer=cumulative(prefill=1)"));
         }
         return List.copyOf(rows);
     }

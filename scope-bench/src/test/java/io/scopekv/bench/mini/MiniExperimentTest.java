@@ -22,7 +22,7 @@ class MiniExperimentTest {
     void paperTableBudgetsFollowThePapersRatios() {
         TaskConfig task = new TaskConfig(26, 26, 2);   // prompt 133, response 183
         List<MiniExperiment.Policy> rows = MiniExperiment.paperTable(task);
-        assertThat(rows).hasSize(18);
+        assertThat(rows).hasSize(20);
         assertThat(rows.get(0).spec()).isEqualTo("prefill=full,decoding=none");
         // W = 25% of 183 = 46 (R = 23) and 12.5% = 23 (R = 11); prefill-only keeps 60% of 133 = 80
         assertThat(rows).extracting(MiniExperiment.Policy::label).contains("SCOPE Slide, 25%", "SCOPE Slide, 12.5%",
@@ -37,6 +37,9 @@ class MiniExperimentTest {
         assertThat(spec(rows, "SCOPE Slide, accumulated scores, 12.5%")).contains("prefill=full", "slide(W=23,R=11)",
                 "scorer=cumulative");
         assertThat(spec(rows, "H2O unified, accumulated scores, 25%")).contains("h2o(W=46,R=23)", "scorer=cumulative");
+        assertThat(spec(rows, "H2O unified, accumulated scores, 25%")).doesNotContain("prefill=1");
+        assertThat(spec(rows, "H2O unified, accumulated from prefill, 12.5%")).contains("h2o(W=23,R=11)",
+                "scorer=cumulative(prefill=1)");
         assertThat(spec(rows, "SCOPE Slide, 25%")).doesNotContain("cumulative");
     }
 
@@ -51,7 +54,7 @@ class MiniExperimentTest {
             assertThat(model.task()).isEqualTo(task);
             List<MiniExperiment.Row> rows = MiniExperiment.run(model, MiniExperiment.paperTable(task), 2,
                     AttentionPath.CACHE, row -> { });
-            assertThat(rows).hasSize(18).allSatisfy(r -> {
+            assertThat(rows).hasSize(20).allSatisfy(r -> {
                 assertThat(r.tasks()).isEqualTo(2);
                 assertThat(r.answers()).isEqualTo(12);
                 assertThat(r.correct()).isBetween(0L, 12L);
@@ -62,7 +65,7 @@ class MiniExperimentTest {
             assertThat(full.selectionsPerTask()).isZero();
             assertThat(full.peakLiveBytes()).isGreaterThan(slide.peakLiveBytes());
             String table = MiniExperiment.markdown(rows);
-            assertThat(table.lines()).hasSize(20);
+            assertThat(table.lines()).hasSize(22);
             assertThat(table).contains("| Full cache |", "100.0% |");
             assertThat(rows).extracting(r -> r.policy().group()).containsOnly(MiniExperiment.FULL, MiniExperiment.SCOPE,
                     MiniExperiment.UNIFIED, MiniExperiment.PROMPT_COMPRESSED, MiniExperiment.SCOPE_ACCUMULATED,

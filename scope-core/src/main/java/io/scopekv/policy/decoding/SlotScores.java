@@ -31,6 +31,14 @@ final class SlotScores implements DecodingScorer.State {
     }
 
     @Override
+    public void onPrompt(int head, float[] scores, int slots) {
+        float[] ring = rings[head];
+        for (int s = 0; s < slots; s++) {
+            ring[s * depth] = scores[s];
+        }
+    }
+
+    @Override
     public void onObserve(int head, float[] probs, int fromSlot, int toSlot, long step) {
         float[] ring = rings[head];
         int column = (int) (step % depth);
