@@ -54,7 +54,7 @@ class KernelTest {
             for (AttentionKernel kernel : new AttentionKernel[] {AttentionKernel.scalar(), AttentionKernel.best()}) {
                 float[] probs = new float[heads * queries * slots];
                 float[] out = new float[heads * queries * d];
-                new AttendDriver(kernel, 1, 0.3f, queries, d).attend(store, slots, query, out, probs);
+                new AttentionDriver(store.heads, queries, d, 0.3f, kernel, 1).attend(store, query, out, probs);
                 for (int h = 0; h < heads; h++) {
                     for (int g = 0; g < queries; g++) {
                         int q = h * queries + g;
@@ -92,7 +92,7 @@ class KernelTest {
             for (AttentionKernel kernel : new AttentionKernel[] {AttentionKernel.scalar(), AttentionKernel.best()}) {
                 float[] probs = new float[4 * 40];
                 float[] out = new float[4 * d];
-                new AttendDriver(kernel, 1, (float) (1 / Math.sqrt(d)), 4, d).attend(store, 40, query, out, probs);
+                new AttentionDriver(store.heads, 4, d, (float) (1 / Math.sqrt(d)), kernel, 1).attend(store, query, out, probs);
                 for (int g = 0; g < 4; g++) {
                     double[] p = reference(store, 0, 40, query, g * d, 1 / Math.sqrt(d));
                     double[] o = output(store, 0, 40, p);
@@ -118,11 +118,11 @@ class KernelTest {
             float[] query = fill(random, 32 * d);
             float[] probs1 = new float[32 * 300];
             float[] out1 = new float[32 * d];
-            new AttendDriver(AttentionKernel.best(), 1, 0.125f, 4, d).attend(store, 300, query, out1, probs1);
+            new AttentionDriver(store.heads, 4, d, 0.125f, AttentionKernel.best(), 1).attend(store, query, out1, probs1);
             for (int threads : new int[] {2, 3, 8}) {
                 float[] probs = new float[32 * 300];
                 float[] out = new float[32 * d];
-                new AttendDriver(AttentionKernel.best(), threads, 0.125f, 4, d).attend(store, 300, query, out, probs);
+                new AttentionDriver(store.heads, 4, d, 0.125f, AttentionKernel.best(), threads).attend(store, query, out, probs);
                 assertThat(out).containsExactly(out1);
                 assertThat(probs).containsExactly(probs1);
             }

@@ -16,29 +16,32 @@ import java.util.concurrent.ForkJoinTask;
  * output does), that head is recomputed in double precision, where no product of two finite
  * floats summed over a head can overflow.
  */
-final class AttendDriver {
-    private final AttentionKernel kernel;
-    private final int threads;
-    private final float scale;
+final class AttentionDriver {
+    private final int heads;
     /** Query heads per storage head. */
     private final int group;
     private final int headDim;
+    private final float scale;
+    private final AttentionKernel kernel;
+    private final int threads;
 
-    AttendDriver(AttentionKernel kernel, int threads, float scale, int group, int headDim) {
-        this.kernel = kernel;
-        this.threads = threads;
-        this.scale = scale;
+    AttentionDriver(int heads, int group, int headDim, float scale, AttentionKernel kernel, int threads) {
+        this.heads = heads;
         this.group = group;
         this.headDim = headDim;
+        this.scale = scale;
+        this.kernel = kernel;
+        this.threads = threads;
     }
 
     /**
      * @param query {@code [heads * group, headDim]} row-major
      * @param out   {@code [heads * group, headDim]}, overwritten with the attention output
-     * @param probs {@code [heads * group, slots]}, receives the probabilities (0 in empty slots)
+     * @param probs {@code [heads * group, slots]} at least, receives the probabilities (0 in empty
+     *              slots), where slots is {@code store.slots()}
      */
-    void attend(LayerStore store, int slots, float[] query, float[] out, float[] probs) {
-        int heads = store.heads;
+    void attend(LayerStore store, float[] query, float[] out, float[] probs) {
+        int slots = store.slots();
         Arrays.fill(out, 0, heads * group * headDim, 0f);
         int parts = Math.min(threads, heads);
         if (parts == 1) {
