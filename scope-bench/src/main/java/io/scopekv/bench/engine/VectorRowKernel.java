@@ -132,10 +132,12 @@ final class VectorRowKernel implements RowKernel {
         for (int b = 0; b < blocks; b++) {
             int p = wOff + 34 * b;
             int xb = xOff + 32 * b;
-            FloatVector d = FloatVector.broadcast(F, half(w, p));
-            for (int j = 0; j < 32; j += L) {
-                acc = widen(ByteVector.fromArray(B, w, p + 2 + j)).mul(d).fma(x(x, xb + j), acc);
+            // the block's scale multiplies its sum once instead of every weight
+            FloatVector block = widen(ByteVector.fromArray(B, w, p + 2)).mul(x(x, xb));
+            for (int j = L; j < 32; j += L) {
+                block = widen(ByteVector.fromArray(B, w, p + 2 + j)).fma(x(x, xb + j), block);
             }
+            acc = block.fma(FloatVector.broadcast(F, half(w, p)), acc);
         }
         return sum(acc);
     }
@@ -147,14 +149,13 @@ final class VectorRowKernel implements RowKernel {
         for (int b = 0; b < blocks; b++) {
             int p = wOff + 18 * b;
             int xb = xOff + 32 * b;
-            FloatVector d = FloatVector.broadcast(F, half(w, p));
+            FloatVector block = FloatVector.zero(F);
             for (int j = 0; j < 16; j += L) {
                 ByteVector q = ByteVector.fromArray(B, w, p + 2 + j);
-                FloatVector low = widen(q.and((byte) 0x0F).sub((byte) 8));
-                FloatVector high = widen(q.lanewise(VectorOperators.LSHR, 4).sub((byte) 8));
-                a0 = low.mul(d).fma(x(x, xb + j), a0);
-                a1 = high.mul(d).fma(x(x, xb + 16 + j), a1);
+                block = widen(q.and((byte) 0x0F).sub((byte) 8)).fma(x(x, xb + j), block);
+                block = widen(q.lanewise(VectorOperators.LSHR, 4).sub((byte) 8)).fma(x(x, xb + 16 + j), block);
             }
+            a0 = block.fma(FloatVector.broadcast(F, half(w, p)), a0);
         }
         return sum(a0.add(a1));
     }

@@ -291,6 +291,10 @@ public final class EngineThroughput {
                 long start = System.nanoTime();
                 for (int i = warm; i < tokens; i++) {
                     session.decode(random.nextInt(c.vocabSize()));
+                    if ((i - warm + 1) % 25 == 0) {
+                        LOG.info(String.format(Locale.ROOT, "%d tokens decoded, %.3f tok/s so far; %s", i + 1,
+                                (i - warm + 1) / ((System.nanoTime() - start) / 1e9), memory()));
+                    }
                 }
                 double rate = (tokens - warm) / ((System.nanoTime() - start) / 1e9);
                 long kv = 2L * c.layers() * c.kvHeads() * c.headDim() * Float.BYTES * session.position();
