@@ -170,7 +170,8 @@ public final class NdKvCache implements KvCache {
         state.store = store;
         state.prefillKept = new int[heads];
         state.decodingCount = new int[heads];
-        state.recent = new int[Math.max(1, decoding.recent())];
+        // grown up to R as steps arrive, so a large R costs nothing until it is used
+        state.recent = new int[Math.max(1, Math.min(decoding.recent(), 1024))];
         for (int h = 0; h < heads; h++) {
             int source = sourceHead(h);
             for (int index : kept[h]) {
@@ -379,6 +380,10 @@ public final class NdKvCache implements KvCache {
             state.decodingCount[h]++;
         }
         liveTokens += heads;
+        if (state.steps == state.recent.length && state.recent.length < policy.decoding().recent()) {
+            // nothing has wrapped yet (steps == length), so the ring keeps its order when it grows
+            state.recent = Arrays.copyOf(state.recent, (int) Math.min(policy.decoding().recent(), 2L * state.recent.length));
+        }
         state.recent[(int) (state.steps % state.recent.length)] = position;
         state.steps++;
         state.lastPosition = position;

@@ -29,6 +29,9 @@ public record DecodingStrategy(String describe, Candidates candidates, BudgetSch
         }
     }
 
+    /** The most decoding slots allocated per head at prefill, whatever the budget. */
+    public static final int MAX_INITIAL_SLOTS = 4096;
+
     /** Whether this strategy ever evicts. */
     public boolean evicts() {
         return candidates != Candidates.NONE && !(budget instanceof BudgetSchedule.Unbounded);
@@ -46,12 +49,13 @@ public record DecodingStrategy(String describe, Candidates candidates, BudgetSch
 
     /**
      * Decoding slots to allocate per head at prefill. Bounded strategies allocate what their
-     * first budget needs (Slide: W + 1, the token attended before eviction included); growing
-     * ones start small and grow with {@link #growthChunk(int)}.
+     * first budget needs (Slide: W + 1, the token attended before eviction included) up to
+     * {@value #MAX_INITIAL_SLOTS}, so a budget larger than any sequence costs nothing up front;
+     * growing ones start small. Both grow with {@link #growthChunk(int)}.
      */
     public int initialDecodingSlots() {
         if (budget instanceof BudgetSchedule.Fixed f) {
-            return f.tokens() + 1;
+            return (int) Math.min(f.tokens() + 1L, MAX_INITIAL_SLOTS);
         }
         if (budget instanceof BudgetSchedule.Growing g) {
             return g.recent() + periodSlack() + 1;
@@ -64,8 +68,10 @@ public record DecodingStrategy(String describe, Candidates candidates, BudgetSch
         if (budget instanceof BudgetSchedule.Growing) {
             return Math.max(64, periodSlack() + 1);
         }
-        if (budget instanceof BudgetSchedule.Fixed) {
-            return 64;
+        if (budget instanceof BudgetSchedule.Fixed f) {
+            // below the budget (one above MAX_INITIAL_SLOTS) grow geometrically towards it
+            long missing = f.tokens() + 1L - currentDecodingSlots;
+            return missing <= 0 ? 64 : (int) Math.max(64, Math.min(missing, currentDecodingSlots));
         }
         return Math.max(256, currentDecodingSlots / 2);
     }

@@ -125,7 +125,7 @@ public final class LlamaModel implements AutoCloseable {
         long[] dims = t.dims();
         // ggml lists the fastest-varying dimension first: [cols, rows] is a row-major [rows, cols] matrix
         if (dims.length != 2 || dims[0] != cols || dims[1] != rows) {
-            throw new IllegalArgumentException("tensor " + name + " has ggml dims " + Arrays.toString(dims)
+            throw new IllegalArgumentException(gguf.path() + ": tensor " + name + " has ggml dims " + Arrays.toString(dims)
                     + ", expected [" + cols + ", " + rows + "] from the model metadata");
         }
         return Nd4j.create(gguf.dequantize(name), new long[] {rows, cols}, DataType.FLOAT);
@@ -134,7 +134,8 @@ public final class LlamaModel implements AutoCloseable {
     private static float[] vector(GgufFile gguf, String name, int length) {
         GgufTensorInfo t = gguf.tensor(name);
         if (t.elementCount() != length) {
-            throw new IllegalArgumentException("tensor " + name + " has " + t.elementCount() + " elements, expected " + length);
+            throw new IllegalArgumentException(gguf.path() + ": tensor " + name + " has " + t.elementCount()
+                    + " elements, expected " + length);
         }
         return gguf.dequantize(name);
     }
