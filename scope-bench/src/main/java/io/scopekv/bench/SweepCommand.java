@@ -51,6 +51,13 @@ public final class SweepCommand {
         WorkloadConfig workload = WorkloadOptions.workload(parsed);
         SweepConfig base = WorkloadOptions.paper(parsed) ? SweepConfig.paper(workload) : SweepConfig.defaults(workload);
         List<String> policies = parsed.getList("policies", base.policies());
+        if (policies.isEmpty()) {
+            throw new UsageException("--policies must name at least one policy (or all); known: "
+                    + String.join(", ", PolicyRegistry.names()));
+        }
+        if (policies.stream().distinct().count() != policies.size()) {
+            throw new UsageException("--policies names a policy twice: " + String.join(",", policies));
+        }
         try {
             return new SweepConfig(workload, parsed.has("prefill-budget") ? parsed.getInt("prefill-budget", 0) : base.prefillBudget(),
                     parsed.has("windows") ? parsed.getIntList("windows", base.windows()) : base.windows(),

@@ -66,14 +66,14 @@ class BadFilesTest {
         ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(dims, 0);
         Files.write(file, bytes);
         assertThatThrownBy(() -> GgufFile.open(file)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage(file + ": tensor 0 (token_embd.weight): 0 dimensions; GGUF allows 1..4");
+                .hasMessage(file + ": tensor token_embd.weight (entry 0): 0 dimensions; GGUF allows 1..4");
         // an empty name: the entry is still named, by its index
         byte[] nameless = Files.readAllBytes(RandomModel.llama(4, 2, GgmlType.F32).write(Files.createDirectories(dir.resolve("b"))));
         int name = indexOf(nameless, "token_embd.weight".getBytes(StandardCharsets.US_ASCII));
         ByteBuffer.wrap(nameless).order(ByteOrder.LITTLE_ENDIAN).putLong(name - 8, 0);
         Path second = Files.write(dir.resolve("nameless.gguf"), nameless);
         assertThatThrownBy(() -> GgufFile.open(second)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith(second + ": tensor 0 (empty name): ");
+                .hasMessageStartingWith(second + ": tensor #0 (empty name): ");
     }
 
     @Test

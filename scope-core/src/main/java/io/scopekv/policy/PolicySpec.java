@@ -196,6 +196,11 @@ public final class PolicySpec {
                 }
                 String name = pair.substring(0, eq).trim();
                 String number = pair.substring(eq + 1).trim();
+                // Long.parseLong also reads other scripts' digits ('３２' as 32): a spec is ASCII
+                if (!number.matches("[+-]?[0-9]{1,18}")) {
+                    throw new IllegalArgumentException(owner + ": parameter " + name + " must be an integer written with "
+                            + "the digits 0-9, was '" + number + "'");
+                }
                 try {
                     if (args.values.put(name, Long.parseLong(number)) != null) {
                         throw new IllegalArgumentException(owner + ": parameter '" + name + "' given twice");

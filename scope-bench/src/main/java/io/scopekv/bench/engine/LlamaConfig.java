@@ -46,7 +46,8 @@ public record LlamaConfig(String architecture, int dim, int layers, int queryHea
         if (headDim % 2 != 0) {
             throw new IllegalArgumentException("headDim must be even for RoPE, was " + headDim);
         }
-        if (!(rmsEps > 0) || !(ropeTheta > 0) || !(ropeLinearFactor > 0)) {
+        if (!(rmsEps > 0) || !(ropeTheta > 0) || !(ropeLinearFactor > 0) || !Float.isFinite(rmsEps)
+                || !Float.isFinite(ropeTheta) || !Float.isFinite(ropeLinearFactor)) {
             throw new IllegalArgumentException("rmsEps, ropeTheta and ropeLinearFactor must be positive, were "
                     + rmsEps + ", " + ropeTheta + ", " + ropeLinearFactor);
         }

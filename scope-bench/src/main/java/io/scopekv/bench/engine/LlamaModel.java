@@ -128,7 +128,7 @@ public final class LlamaModel implements AutoCloseable {
             throw new IllegalArgumentException(gguf.path() + ": tensor " + name + " has ggml dims " + Arrays.toString(dims)
                     + ", expected [" + cols + ", " + rows + "] from the model metadata");
         }
-        return Nd4j.create(gguf.dequantize(name), new long[] {rows, cols}, DataType.FLOAT);
+        return Nd4j.create(finite(gguf, name, gguf.dequantize(name)), new long[] {rows, cols}, DataType.FLOAT);
     }
 
     private static float[] vector(GgufFile gguf, String name, int length) {
@@ -137,7 +137,18 @@ public final class LlamaModel implements AutoCloseable {
             throw new IllegalArgumentException(gguf.path() + ": tensor " + name + " has " + t.elementCount()
                     + " elements, expected " + length);
         }
-        return gguf.dequantize(name);
+        return finite(gguf, name, gguf.dequantize(name));
+    }
+
+    /** Weights with a NaN or infinity would surface steps later as a non-finite cache input; name the tensor now. */
+    private static float[] finite(GgufFile gguf, String name, float[] weights) {
+        for (int i = 0; i < weights.length; i++) {
+            if (!Float.isFinite(weights[i])) {
+                throw new IllegalArgumentException(gguf.path() + ": tensor " + name + " holds " + weights[i] + " at element "
+                        + i + "; the model's weights must be finite");
+            }
+        }
+        return weights;
     }
 
     private static float[] optionalVector(GgufFile gguf, String name, int length) {

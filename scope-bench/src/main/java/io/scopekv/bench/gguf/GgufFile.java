@@ -124,7 +124,7 @@ public final class GgufFile implements AutoCloseable {
             } catch (IllegalArgumentException | BufferUnderflowException | ArithmeticException e) {
                 String message = String.valueOf(e.getMessage());
                 throw new IllegalArgumentException(message.startsWith(path.toString()) ? message
-                        : path + ": tensor " + i + " (" + (name.isEmpty() ? "empty name" : name) + "): "
+                        : path + ": tensor " + (name.isEmpty() ? "#" + i + " (empty name)" : name + " (entry " + i + ")") + ": "
                         + (e.getMessage() == null ? "the header ends inside it" : message), e);
             }
         }
