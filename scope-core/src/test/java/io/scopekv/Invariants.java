@@ -2,10 +2,13 @@ package io.scopekv;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.scopekv.policy.Cadence;
-import io.scopekv.policy.Candidates;
 import io.scopekv.policy.DecodingStrategy;
 import io.scopekv.policy.GqaMode;
+import io.scopekv.policy.decoding.Adaptive;
+import io.scopekv.policy.decoding.Discontinuous;
+import io.scopekv.policy.decoding.Slide;
+import io.scopekv.policy.decoding.UnifiedH2o;
+import io.scopekv.policy.decoding.UnifiedStreamingLlm;
 import java.util.Arrays;
 
 /** Checks that hold for every policy after every operation. */
@@ -37,19 +40,20 @@ final class Invariants {
                 int kvHead = replicate ? h / layout.groupSize() : h;
                 checkStoredVectors(view, seq, l, h, kvHead);
                 int[] decodingKept = Arrays.stream(kept).filter(p -> p >= prompt).toArray();
-                if (decoding.candidates() == Candidates.DECODING) {
+                if (!decoding.promptCompetes()) {
                     assertThat(Arrays.stream(kept).filter(p -> p < prompt).toArray())
                             .as("prefill set never changes under SCOPE").containsExactly(prefillSets[l][h]);
                 }
                 if (step > 0) {
-                    int recent = (int) Math.min(decoding.recent(), step);
+                    Bound bound = Bound.of(decoding, step);
+                    int recent = (int) Math.min(bound.recent(), step);
                     for (int r = 0; r < recent; r++) {
                         assertThat(decodingKept).as("the R most recent tokens are kept").contains(prompt + (int) step - 1 - r);
                     }
                     if (decoding.evicts()) {
-                        int slack = decoding.cadence() instanceof Cadence.Periodic p ? p.delta() : 0;
-                        int budget = decoding.budget().budget(step);
-                        if (decoding.candidates() == Candidates.DECODING) {
+                        int slack = bound.slack();
+                        int budget = bound.budget();
+                        if (!decoding.promptCompetes()) {
                             assertThat(decodingKept.length).as("decoding tokens within budget").isLessThanOrEqualTo(budget + slack);
                         } else {
                             assertThat(kept.length).as("whole cache within budget")
@@ -94,6 +98,28 @@ final class Invariants {
         view.keyBuffer(segment).get(at, out, 0, d);
         assertThat(view.keys(segment).shape()).containsExactly(view.heads(), view.segmentSlots(segment), d);
         return out;
+    }
+
+    /** A built-in strategy's recent window R, decoding budget at a step, and tokens it may hold over it. */
+    record Bound(int recent, int budget, int slack) {
+        static Bound of(DecodingStrategy decoding, long step) {
+            if (decoding instanceof Slide s) {
+                return new Bound(s.recent(), s.window(), 0);
+            }
+            if (decoding instanceof Adaptive a) {
+                return new Bound(a.recent(), a.budget(step), 0);
+            }
+            if (decoding instanceof Discontinuous d) {
+                return new Bound(d.recent(), d.budget(step), d.delta());
+            }
+            if (decoding instanceof UnifiedH2o u) {
+                return new Bound(u.recent(), u.window(), 0);
+            }
+            if (decoding instanceof UnifiedStreamingLlm u) {
+                return new Bound(u.recent(), u.window(), 0);
+            }
+            return new Bound(0, Integer.MAX_VALUE, 0);
+        }
     }
 
     static int[][][] prefillSets(KvCache cache) {
