@@ -3,7 +3,9 @@ package io.scopekv.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.scopekv.bench.engine.AttentionPath;
 import io.scopekv.bench.engine.LlamaModel;
+import io.scopekv.bench.engine.LlamaSession;
 import io.scopekv.bench.engine.RandomModel;
 import io.scopekv.bench.gguf.GgmlType;
 import io.scopekv.bench.gguf.GgufFile;
@@ -65,17 +67,30 @@ class RefusedInputTest {
     }
 
     @Test
-    void aModelWithANanWeightIsRefusedAtLoadNamingTheTensor() throws IOException {
+    void aNanWeightIsNamedAtLoadOrAtTheFirstNonFiniteActivation() throws IOException {
+        // norms are decoded at load and checked there
         Path file = RandomModel.llama(4, 2, GgmlType.F32).write(dir);
+        poison(file, "blk.0.ffn_norm.weight", 5);
+        assertThatThrownBy(() -> LlamaModel.load(file)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(file + ": tensor blk.0.ffn_norm.weight holds NaN at element 5; the model's weights must be finite");
+        // matrices stay in their file encoding: the first NaN activation names the position, layer and tensor
+        Path second = RandomModel.llama(4, 2, GgmlType.F32).write(Files.createDirectories(dir.resolve("b")));
+        poison(second, "blk.1.ffn_up.weight", 64 * 3 + 17);
+        try (LlamaModel model = LlamaModel.load(second);
+             LlamaSession session = LlamaSession.open(model, "prefill=full", AttentionPath.CACHE)) {
+            assertThatThrownBy(() -> session.prefill(new int[] {1, 2, 3})).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("position 0: layer 1 produced NaN; tensor blk.1.ffn_up.weight holds NaN in row 3");
+        }
+    }
+
+    private static void poison(Path file, String tensor, int element) throws IOException {
         long offset;
         try (GgufFile gguf = GgufFile.open(file)) {
-            offset = gguf.dataStart() + gguf.tensor("blk.1.ffn_up.weight").offset();
+            offset = gguf.dataStart() + gguf.tensor(tensor).offset();
         }
         byte[] bytes = Files.readAllBytes(file);
-        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putFloat((int) offset + 4 * 17, Float.NaN);
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putFloat((int) offset + 4 * element, Float.NaN);
         Files.write(file, bytes);
-        assertThatThrownBy(() -> LlamaModel.load(file)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage(file + ": tensor blk.1.ffn_up.weight holds NaN at element 17; the model's weights must be finite");
     }
 
     @Test

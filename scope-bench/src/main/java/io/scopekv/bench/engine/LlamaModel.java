@@ -212,6 +212,34 @@ public final class LlamaModel implements AutoCloseable {
         return outputNorm;
     }
 
+    /**
+     * The first weight of a layer, or of the output head for {@code layer == layers()}, that holds
+     * a NaN or an infinity, as {@code "tensor NAME holds NaN in row R"}; null when all are finite.
+     * Decodes every row: for explaining a non-finite activation, not for the decode loop. (Vectors
+     * were checked at load.)
+     */
+    public String nonFiniteWeight(int layer) {
+        List<WeightMatrix> matrices;
+        if (layer == layers.size()) {
+            matrices = List.of(output);
+        } else {
+            Layer w = layers.get(layer);
+            matrices = List.of(w.wq(), w.wk(), w.wv(), w.wo(), w.wGate(), w.wUp(), w.wDown());
+        }
+        for (WeightMatrix m : matrices) {
+            float[] row = new float[m.cols()];
+            for (int r = 0; r < m.rows(); r++) {
+                m.row(r, row, 0);
+                for (float value : row) {
+                    if (!Float.isFinite(value)) {
+                        return "tensor " + m.name() + " holds " + value + " in row " + r;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
     /** {@code [vocab, dim]}; the same matrix as {@link #tokenEmbedding()} when tied. */
     public WeightMatrix output() {
         return output;
