@@ -202,8 +202,8 @@ public final class PolicySpec {
                 String number = pair.substring(eq + 1).trim();
                 // Long.parseLong also reads other scripts' digits ('３２' as 32): a spec is ASCII
                 if (!number.matches("[+-]?[0-9]{1,18}")) {
-                    throw new IllegalArgumentException(owner + ": parameter " + name + " must be an integer written with "
-                            + "the digits 0-9, was '" + number + "'");
+                    throw new IllegalArgumentException(owner + ": parameter " + name + " must be an integer, was '" + number
+                            + "' (digits 0-9 only)");
                 }
                 try {
                     if (args.values.put(name, Long.parseLong(number)) != null) {
