@@ -71,6 +71,7 @@ final class Invariants {
 
     private static void checkStoredVectors(LayerView view, Sequence seq, int layer, int head, int kvHead) {
         int d = seq.layout.headDim();
+        StorageType storage = seq.layout.storage();
         float[] k = new float[d];
         float[] v = new float[d];
         for (int s = 0; s < view.slots(); s++) {
@@ -80,23 +81,41 @@ final class Invariants {
             }
             view.key(head, s, k, 0);
             view.value(head, s, v, 0);
-            assertThat(viaSegmentBuffer(view, head, s, d)).as("documented buffer layout").containsExactly(k);
-            assertThat(k).as("key at position %d", position)
-                    .containsExactly(Arrays.copyOfRange(seq.key(layer, position), kvHead * d, kvHead * d + d));
-            assertThat(v).as("value at position %d", position)
-                    .containsExactly(Arrays.copyOfRange(seq.value(layer, position), kvHead * d, kvHead * d + d));
+            assertThat(viaSegmentArray(view, head, s, d, storage)).as("documented storage layout").containsExactly(k);
+            assertStored(k, Arrays.copyOfRange(seq.key(layer, position), kvHead * d, kvHead * d + d), storage, "key", position);
+            assertStored(v, Arrays.copyOfRange(seq.value(layer, position), kvHead * d, kvHead * d + d), storage, "value", position);
         }
     }
 
-    private static float[] viaSegmentBuffer(LayerView view, int head, int slot, int d) {
+    /** Exact for float32; for 16-bit types within half a unit in the last place of the format. */
+    private static void assertStored(float[] stored, float[] given, StorageType storage, String name, int position) {
+        if (storage == StorageType.FLOAT32) {
+            assertThat(stored).as("%s at position %d", name, position).containsExactly(given);
+            return;
+        }
+        double halfUlp = storage == StorageType.BF16 ? 0x1p-8 : 0x1p-11;
+        for (int i = 0; i < given.length; i++) {
+            assertThat((double) stored[i]).as("%s at position %d [%d] in %s", name, position, i, storage)
+                    .isCloseTo(given[i], org.assertj.core.api.Assertions.within(Math.abs(given[i]) * halfUlp + 0x1p-25));
+        }
+    }
+
+    /** The key read through the segment's ND4J array (float32: also its buffer) at the documented index. */
+    private static float[] viaSegmentArray(LayerView view, int head, int slot, int d, StorageType storage) {
         int segment = view.segments() - 1;
         while (view.segmentStart(segment) > slot) {
             segment--;
         }
         float[] out = new float[d];
-        int at = (head * view.segmentSlots(segment) + slot - view.segmentStart(segment)) * d;
-        view.keyBuffer(segment).get(at, out, 0, d);
+        int local = slot - view.segmentStart(segment);
         assertThat(view.keys(segment).shape()).containsExactly(view.heads(), view.segmentSlots(segment), d);
+        if (storage == StorageType.FLOAT32) {
+            view.keyBuffer(segment).get((head * view.segmentSlots(segment) + local) * d, out, 0, d);
+        } else {
+            for (int i = 0; i < d; i++) {
+                out[i] = view.keys(segment).getFloat(head, local, i);
+            }
+        }
         return out;
     }
 

@@ -5,106 +5,144 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 
 /**
- * The attention of one decode step over one layer's slot storage: scores, softmax and the
- * weighted sum of values, split over storage heads when more than one thread is allowed. Holds
- * only heap scratch; a cache owns one and uses it from one thread at a time.
+ * Runs one decode step's attention over a layer's storage with an {@link AttentionKernel}: per
+ * storage head, the scores of all its query heads (each key row read once, in place), a masked
+ * softmax per query head, then the values. With more than one thread, storage heads are split
+ * into contiguous ranges (the caller takes the first, the common fork-join pool the rest); each
+ * head is computed whole by one thread with the same code, so the result does not depend on the
+ * thread count.
+ *
+ * <p>Finite inputs always give a finite result: when a head's scores overflow float32 (or the
+ * output does), that head is recomputed in double precision, where no product of two finite
+ * floats summed over a head can overflow.
  */
 final class AttentionDriver {
-    private static final int BLOCK_ROWS = 64;
-
     private final int heads;
-    private final int queriesPerHead;
+    /** Query heads per storage head. */
+    private final int group;
     private final int headDim;
     private final float scale;
     private final AttentionKernel kernel;
     private final int threads;
-    private final float[][] blocks;
 
-    AttentionDriver(int heads, int queriesPerHead, int headDim, float scale, AttentionKernel kernel, int threads) {
+    AttentionDriver(int heads, int group, int headDim, float scale, AttentionKernel kernel, int threads) {
         this.heads = heads;
-        this.queriesPerHead = queriesPerHead;
+        this.group = group;
         this.headDim = headDim;
         this.scale = scale;
         this.kernel = kernel;
         this.threads = threads;
-        this.blocks = new float[threads][BLOCK_ROWS * headDim];
     }
 
     /**
-     * Softmax attention of every query head over its storage head's slots into {@code out}
-     * ({@code [queryHeads, headDim]}), leaving the probabilities in {@code probs}
-     * ({@code [queryHeads, slots]}, at least that long) with zero for empty slots. Keys and values are
-     * streamed once per storage head in blocks, serving all of the head's queries. With more than
-     * one attention thread, storage heads are split into contiguous ranges: the caller takes the
-     * first, the common fork-join pool the rest; the ranges write disjoint parts of the scratch.
+     * @param query {@code [heads * group, headDim]} row-major
+     * @param out   {@code [heads * group, headDim]}, overwritten with the attention output
+     * @param probs {@code [heads * group, slots]} at least, receives the probabilities (0 in empty
+     *              slots), where slots is {@code store.slots()}
      */
     void attend(LayerStore store, float[] query, float[] out, float[] probs) {
         int slots = store.slots();
-        Arrays.fill(out, 0f);
+        Arrays.fill(out, 0, heads * group * headDim, 0f);
         int parts = Math.min(threads, heads);
         if (parts == 1) {
-            attendHeads(store, slots, query, 0, heads, blocks[0], out, probs);
+            attendHeads(store, slots, query, out, probs, 0, heads);
             return;
         }
         ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[parts - 1];
         for (int part = 1; part < parts; part++) {
             int from = heads * part / parts;
             int to = heads * (part + 1) / parts;
-            float[] block = blocks[part];
-            tasks[part - 1] = ForkJoinPool.commonPool().submit(() -> attendHeads(store, slots, query, from, to, block, out, probs));
+            tasks[part - 1] = ForkJoinPool.commonPool().submit(() -> attendHeads(store, slots, query, out, probs, from, to));
         }
-        attendHeads(store, slots, query, 0, heads / parts, blocks[0], out, probs);
+        attendHeads(store, slots, query, out, probs, 0, heads / parts);
         for (ForkJoinTask<?> task : tasks) {
             task.join();
         }
     }
 
-    private void attendHeads(LayerStore store, int slots, float[] query, int fromHead, int toHead, float[] block,
-                             float[] out, float[] probs) {
+    private void attendHeads(LayerStore store, int slots, float[] query, float[] out, float[] probs, int fromHead, int toHead) {
         int d = headDim;
         for (int h = fromHead; h < toHead; h++) {
-            int firstQuery = h * queriesPerHead;
+            int firstQuery = h * group;
             int probBase = firstQuery * slots;
             for (LayerStore.Segment segment : store.segments()) {
                 int end = Math.min(slots, segment.start + segment.size);
-                for (int s0 = segment.start; s0 < end; s0 += BLOCK_ROWS) {
-                    int rows = Math.min(BLOCK_ROWS, end - s0);
-                    segment.keyBuffer.get(segment.offset(h, s0, d), block, 0, rows * d);
-                    kernel.scoreRows(query, firstQuery * d, queriesPerHead, block, rows, d, probs, probBase + s0, slots);
+                if (end > segment.start) {
+                    kernel.scores(store, segment, h, segment.start, end - segment.start, query, firstQuery * d, group,
+                            probs, probBase + segment.start, slots);
                 }
             }
-            for (int q = 0; q < queriesPerHead; q++) {
-                int row = probBase + q * slots;
-                for (int s = 0; s < slots; s++) {
-                    probs[row + s] = store.position(h, s) < 0 ? Float.NEGATIVE_INFINITY : probs[row + s] * scale;
-                }
-                softmax(probs, row, slots);
+            boolean finite = true;
+            for (int g = 0; g < group && finite; g++) {
+                finite = kernel.softmax(probs, probBase + g * slots, slots, store.positions(h), scale);
             }
-            for (LayerStore.Segment segment : store.segments()) {
-                int end = Math.min(slots, segment.start + segment.size);
-                for (int s0 = segment.start; s0 < end; s0 += BLOCK_ROWS) {
-                    int rows = Math.min(BLOCK_ROWS, end - s0);
-                    segment.valueBuffer.get(segment.offset(h, s0, d), block, 0, rows * d);
-                    kernel.accumulateRows(probs, probBase + s0, slots, queriesPerHead, block, rows, d, out, firstQuery * d);
+            if (finite) {
+                for (LayerStore.Segment segment : store.segments()) {
+                    int end = Math.min(slots, segment.start + segment.size);
+                    if (end > segment.start) {
+                        kernel.accumulate(store, segment, h, segment.start, end - segment.start, probs,
+                                probBase + segment.start, slots, group, out, firstQuery * d);
+                    }
                 }
+                finite = allFinite(out, firstQuery * d, group * d);
+            }
+            if (!finite) {
+                exactHead(store, slots, h, query, out, probs);
             }
         }
     }
 
-    private static void softmax(float[] x, int from, int n) {
-        float max = Float.NEGATIVE_INFINITY;
+    private static boolean allFinite(float[] x, int from, int n) {
         for (int i = from; i < from + n; i++) {
-            max = Math.max(max, x[i]);
+            if (!Float.isFinite(x[i])) {
+                return false;
+            }
         }
-        float sum = 0f;
-        for (int i = from; i < from + n; i++) {
-            float e = x[i] == Float.NEGATIVE_INFINITY ? 0f : (float) Math.exp(x[i] - max);
-            x[i] = e;
-            sum += e;
-        }
-        float inv = 1f / sum;
-        for (int i = from; i < from + n; i++) {
-            x[i] *= inv;
+        return true;
+    }
+
+    /** One storage head in double precision: the rare path for scores beyond float32's range. */
+    private void exactHead(LayerStore store, int slots, int h, float[] query, float[] out, float[] probs) {
+        int d = headDim;
+        int[] positions = store.positions(h);
+        double[] weights = new double[slots];
+        double[] acc = new double[d];
+        for (int q = h * group; q < (h + 1) * group; q++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int s = 0; s < slots; s++) {
+                if (positions[s] < 0) {
+                    continue;
+                }
+                LayerStore.Segment segment = store.segmentOf(s);
+                int at = segment.offset(h, s, d);
+                double dot = 0;
+                for (int i = 0; i < d; i++) {
+                    dot += (double) query[q * d + i] * store.element(segment.keyBytes, at + i);
+                }
+                weights[s] = dot * scale;
+                max = Math.max(max, weights[s]);
+            }
+            double sum = 0;
+            for (int s = 0; s < slots; s++) {
+                weights[s] = positions[s] < 0 ? 0 : Math.exp(weights[s] - max);
+                sum += weights[s];
+            }
+            Arrays.fill(acc, 0);
+            for (int s = 0; s < slots; s++) {
+                double p = weights[s] / sum;
+                probs[q * slots + s] = (float) p;
+                if (p == 0) {
+                    continue;
+                }
+                LayerStore.Segment segment = store.segmentOf(s);
+                int at = segment.offset(h, s, d);
+                for (int i = 0; i < d; i++) {
+                    acc[i] += p * store.element(segment.valueBytes, at + i);
+                }
+            }
+            for (int i = 0; i < d; i++) {
+                out[q * d + i] = (float) acc[i];
+            }
         }
     }
 }

@@ -102,6 +102,8 @@ public final class NdKvCache implements KvCache {
         float[] v = Tensors.rowMajor(values);
         Tensors.requireFinite("keys", k, 0, k.length);
         Tensors.requireFinite("values", v, 0, v.length);
+        LayerStore.requireStorable(layout.storage(), "key", k, 0, k.length);
+        LayerStore.requireStorable(layout.storage(), "value", v, 0, v.length);
 
         PrefillInput input = new PrefillInput(layer, layout, positions.clone(), keys, queries);
         boolean seedPrompt = decoding.evicts() && decoding.scorer().needsPromptQueries();
@@ -111,7 +113,8 @@ public final class NdKvCache implements KvCache {
         }
         int[][] kept = prefillSelector.keptIndices(input);
         int maxKept = Arrays.stream(kept).mapToInt(a -> a.length).max().orElse(0);
-        LayerStore store = new LayerStore(heads, d, maxKept + Math.min(decoding.initialDecodingSlots(), MAX_INITIAL_SLOTS));
+        LayerStore store = new LayerStore(heads, d, maxKept + Math.min(decoding.initialDecodingSlots(), MAX_INITIAL_SLOTS),
+                layout.storage());
         state.store = store;
         state.scores = decoding.scorer().newState(heads, d, store.capacity());
         state.strategy = decoding.newState(layer, layout.layers(), heads);
@@ -162,6 +165,8 @@ public final class NdKvCache implements KvCache {
     private void appendRows(int layer, LayerState state, int position) {
         Tensors.requireFinite("key", keyRow, 0, keyRow.length);
         Tensors.requireFinite("value", valueRow, 0, valueRow.length);
+        LayerStore.requireStorable(layout.storage(), "key", keyRow, 0, keyRow.length);
+        LayerStore.requireStorable(layout.storage(), "value", valueRow, 0, valueRow.length);
         if (position <= state.lastPosition) {
             throw new IllegalArgumentException("position " + position + " must exceed the layer's last position "
                     + state.lastPosition + " (positions never repeat or go backwards)");

@@ -75,23 +75,23 @@ final class StorageView implements LayerView {
 
     @Override
     public FloatBuffer keyBuffer(int segment) {
-        return store.segments().get(segment).keyBuffer.asReadOnlyBuffer();
+        return store.floats(store.segments().get(segment).keyBytes);
     }
 
     @Override
     public FloatBuffer valueBuffer(int segment) {
-        return store.segments().get(segment).valueBuffer.asReadOnlyBuffer();
+        return store.floats(store.segments().get(segment).valueBytes);
     }
 
     @Override
     public void key(int head, int slot, float[] dst, int offset) {
         LayerStore.Segment segment = store.segmentOf(slot);
-        segment.keyBuffer.get(segment.offset(head, slot, store.headDim), dst, offset, store.headDim);
+        store.read(segment.keyBytes, segment.offset(head, slot, store.headDim), dst, offset);
     }
 
     @Override
     public void value(int head, int slot, float[] dst, int offset) {
         LayerStore.Segment segment = store.segmentOf(slot);
-        segment.valueBuffer.get(segment.offset(head, slot, store.headDim), dst, offset, store.headDim);
+        store.read(segment.valueBytes, segment.offset(head, slot, store.headDim), dst, offset);
     }
 }
