@@ -3,6 +3,8 @@ package io.scopekv.bench.engine;
 import io.scopekv.CacheLayout;
 import io.scopekv.KvCache;
 import io.scopekv.LayerView;
+import io.scopekv.policy.CachePolicy;
+import io.scopekv.policy.PolicySpec;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -126,11 +128,16 @@ public final class LlamaSession implements AutoCloseable {
         sin = new float[c.headDim() / 2];
     }
 
-    /** A session with a fresh cache of the given policy spec (see {@link io.scopekv.policy.PolicySpec}). */
+    /** A session with a fresh cache of the given policy spec (see {@link PolicySpec}). */
     public static LlamaSession open(LlamaModel model, String policySpec, AttentionPath path) {
+        return open(model, PolicySpec.parse(policySpec), path);
+    }
+
+    /** A session whose cache runs {@code policy}. */
+    public static LlamaSession open(LlamaModel model, CachePolicy policy, AttentionPath path) {
         LlamaConfig c = model.config();
         KvCache cache = KvCache.builder(CacheLayout.of(c.layers(), c.queryHeads(), c.kvHeads(), c.headDim()))
-                .policy(policySpec).build();
+                .policy(policy).build();
         return new LlamaSession(model, cache, path);
     }
 
