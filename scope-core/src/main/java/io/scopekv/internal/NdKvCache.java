@@ -189,7 +189,14 @@ public final class NdKvCache implements KvCache {
         LayerStore store = state.store;
         int prefillMax = Arrays.stream(state.prefillKept).max().orElse(0);
         long before = store.allocatedBytes();
-        store.grow(decoding.growthChunk(store.capacity() - prefillMax));
+        int current = store.capacity() - prefillMax;
+        int chunk = decoding.growthChunk(current);
+        int wanted = decoding.initialDecodingSlots();
+        if (current < wanted) {
+            // the initial allocation was capped: grow geometrically towards what the strategy asked for
+            chunk = Math.max(chunk, Math.min(current, wanted - current));
+        }
+        store.grow(chunk);
         state.scores.grow(store.capacity());
         usage.addAllocated(store.allocatedBytes() - before);
         LOG.debug("layer {} storage grew to {} slots per head in {} segments", layer, store.capacity(),

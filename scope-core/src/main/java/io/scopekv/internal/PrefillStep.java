@@ -13,6 +13,11 @@ import org.slf4j.LoggerFactory;
  */
 final class PrefillStep {
     private static final Logger LOG = LoggerFactory.getLogger(PrefillStep.class);
+    /**
+     * The most decoding slots allocated per head at prefill, whatever the strategy asks for: a
+     * budget larger than any sequence (W = 2^31 - 1) then costs what the sequence uses.
+     */
+    private static final int MAX_INITIAL_SLOTS = 4096;
 
     private final CacheLayout layout;
     private final DecodingStrategy decoding;
@@ -58,7 +63,8 @@ final class PrefillStep {
         float[] v = prompt.values();
         int[] positions = input.positions();
         int maxKept = Arrays.stream(kept).mapToInt(a -> a.length).max().orElse(0);
-        LayerStore store = new LayerStore(heads, d, maxKept + decoding.initialDecodingSlots(), layout.storage());
+        LayerStore store = new LayerStore(heads, d, maxKept + Math.min(decoding.initialDecodingSlots(), MAX_INITIAL_SLOTS),
+                layout.storage());
         state.store = store;
         state.scores = decoding.scorer().newState(heads, d, store.capacity());
         state.strategy = decoding.newState(layer, layout.layers(), heads);
