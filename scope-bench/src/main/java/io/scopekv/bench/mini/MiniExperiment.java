@@ -95,20 +95,34 @@ public final class MiniExperiment {
     private MiniExperiment() {
     }
 
-    /** The decoding budget W for a share of the response. */
-    public static int window(TaskConfig task, double share) {
-        return Math.max(2, (int) Math.round(share * task.responseLength()));
+    /** The decoding budget W for a share of a response of {@code responseLength} tokens. */
+    public static int window(int responseLength, double share) {
+        return Math.max(2, (int) Math.round(share * responseLength));
     }
 
     /** The paper's rows for a task size (see the class comment for the budgets). */
     public static List<Policy> paperTable(TaskConfig task) {
-        int n = task.responseLength();
-        int kept = Math.max(9, (int) Math.round(PREFILL_SHARE * task.promptLength()));
+        return paperTable(task.promptLength(), task.responseLength());
+    }
+
+    /**
+     * The paper's rows for a prompt of {@code promptLength} tokens and a response of
+     * {@code responseLength} (see the class comment for the budgets).
+     *
+     * @throws IllegalArgumentException when either length is below 2
+     */
+    public static List<Policy> paperTable(int promptLength, int responseLength) {
+        if (promptLength < 2 || responseLength < 2) {
+            throw new IllegalArgumentException("the paper's table needs a prompt and a response of at least 2 tokens, was "
+                    + promptLength + " and " + responseLength);
+        }
+        int n = responseLength;
+        int kept = Math.max(9, (int) Math.round(PREFILL_SHARE * promptLength));
         String snapKv = "prefill=snapkv(P=" + kept + ",w=8,kernel=7)";
         List<Policy> rows = new ArrayList<>();
         rows.add(new Policy("Full cache", FULL, "prefill=full,decoding=none"));
         for (double share : SHARES) {
-            String wr = budget(task, share);
+            String wr = budget(n, share);
             String pct = percent(share);
             rows.add(new Policy("SCOPE Slide, " + pct, SCOPE, "prefill=full,decoding=slide(" + wr + ")"));
             rows.add(new Policy("SCOPE Adaptive, " + pct, SCOPE, "prefill=full,decoding=adaptive(" + wr + ",T=" + n + ")"));
@@ -120,11 +134,11 @@ public final class MiniExperiment {
         rows.add(new Policy("SnapKV prefill-only", PROMPT_COMPRESSED, snapKv + ",decoding=none"));
         rows.add(new Policy("PyramidKV prefill-only", PROMPT_COMPRESSED,
                 "prefill=pyramidkv(P=" + kept + ",w=8,beta=20,kernel=7),decoding=none"));
-        rows.add(new Policy("SnapKV + Slide, 25%", PROMPT_COMPRESSED, snapKv + ",decoding=slide(" + budget(task, 0.25) + ")"));
+        rows.add(new Policy("SnapKV + Slide, 25%", PROMPT_COMPRESSED, snapKv + ",decoding=slide(" + budget(n, 0.25) + ")"));
         // beyond the paper, which ranks decoding tokens by the current step's attention: the same
         // budgets ranked by attention accumulated since each token entered the cache (H2O's score)
         for (double share : SHARES) {
-            String wr = budget(task, share);
+            String wr = budget(n, share);
             rows.add(new Policy("SCOPE Slide, accumulated scores, " + percent(share), SCOPE_ACCUMULATED,
                     "prefill=full,decoding=slide(" + wr + "),scorer=cumulative"));
             rows.add(new Policy("H2O unified, accumulated scores, " + percent(share), UNIFIED_ACCUMULATED,
@@ -136,8 +150,8 @@ public final class MiniExperiment {
     }
 
     /** {@code W=..,R=..} for a share of the response, with R = W / 2 as in the paper. */
-    private static String budget(TaskConfig task, double share) {
-        int w = window(task, share);
+    private static String budget(int responseLength, double share) {
+        int w = window(responseLength, share);
         return "W=" + w + ",R=" + w / 2;
     }
 
