@@ -1,7 +1,9 @@
 package io.scopekv.bench;
 
+import io.scopekv.bench.io.OutputDirectory;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 
 /** Shared error handling of the subcommands: usage errors exit 2, failures exit 1, both with one clear line. */
 final class Commands {
@@ -13,6 +15,19 @@ final class Commands {
     }
 
     private Commands() {
+    }
+
+    /** Declares {@code --force}, which lets a command replace the results already in its output directory. */
+    static Options declareForce(Options options) {
+        return options.flag("force", "replace the results already in the output directory (default: refuse)");
+    }
+
+    /**
+     * The staging directory for a command's results in {@code target}, checked before any work:
+     * see {@link OutputDirectory}.
+     */
+    static OutputDirectory output(Options.Parsed parsed, Path target) throws IOException {
+        return OutputDirectory.open(target, parsed.has("force"));
     }
 
     static int execute(String name, Options options, String[] args, PrintStream out, PrintStream err, Body body) {

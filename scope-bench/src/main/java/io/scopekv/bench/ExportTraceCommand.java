@@ -1,5 +1,6 @@
 package io.scopekv.bench;
 
+import io.scopekv.bench.io.OutputDirectory;
 import io.scopekv.bench.report.Progress;
 import io.scopekv.bench.trace.TraceMeta;
 import io.scopekv.bench.trace.TraceWriter;
@@ -19,6 +20,7 @@ public final class ExportTraceCommand {
                 + "trace directory (meta.json, q.npy, k.npy, v.npy) that replay reads."))
                 .option("steps", "N", "decode steps to record", "T: 1024, or 4096 with --paper")
                 .option("out", "DIR", "output directory", null);
+        Commands.declareForce(options);
         return Commands.execute("export-trace", options, args, out, err, parsed -> {
             Path dir = Path.of(parsed.require("out"));
             WorkloadConfig config = WorkloadOptions.workload(parsed);
@@ -28,8 +30,11 @@ public final class ExportTraceCommand {
             }
             LongGenWorkload workload = new LongGenWorkload(config);
             TraceMeta meta;
-            try (Progress progress = new Progress("export", config.promptTokens() + steps, err)) {
-                meta = TraceWriter.write(workload, steps, dir, progress::update);
+            try (OutputDirectory output = Commands.output(parsed, dir)) {
+                try (Progress progress = new Progress("export", config.promptTokens() + steps, err)) {
+                    meta = TraceWriter.write(workload, steps, output.staging(), progress::update);
+                }
+                output.commit();
             }
             out.println("Wrote trace of " + meta.tokens() + " tokens (M=" + meta.promptTokens() + ", " + meta.decodeSteps()
                     + " decode steps, " + meta.layout() + ") to " + dir);

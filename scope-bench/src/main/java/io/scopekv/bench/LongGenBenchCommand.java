@@ -3,6 +3,7 @@ package io.scopekv.bench;
 import io.scopekv.bench.engine.AttentionPath;
 import io.scopekv.bench.engine.LlamaModel;
 import io.scopekv.bench.gguf.GgufFile;
+import io.scopekv.bench.io.OutputDirectory;
 import io.scopekv.bench.longgenbench.LongGenBenchExample;
 import io.scopekv.bench.longgenbench.LongGenBenchRunner;
 import io.scopekv.bench.longgenbench.LongGenBenchTask;
@@ -44,6 +45,7 @@ public final class LongGenBenchCommand {
                 .option("prompt-format", "FORMAT", "how the instruction is joined to the prompt: llama3, llama2 or plain",
                         "llama3")
                 .option("attention", "PATH", "engine: own attention loop + observe; cache: KvCache.attend", "engine");
+        Commands.declareForce(options);
         return Commands.execute("longgenbench", options, args, out, err, parsed -> {
             Path model = file(parsed, "model");
             Path data = file(parsed, "data");
@@ -61,7 +63,9 @@ public final class LongGenBenchCommand {
             Request request = new Request(model, data, policies, positive(parsed, "examples"),
                     positive(parsed, "max-new-tokens"), choice(parsed, "prompt-format", PromptFormat.values()),
                     choice(parsed, "attention", AttentionPath.values()), Path.of(parsed.get("out")));
-            return execute(request, out);
+            try (OutputDirectory output = Commands.output(parsed, request.out())) {
+                return execute(request, output, out);
+            }
         });
     }
 
@@ -70,9 +74,9 @@ public final class LongGenBenchCommand {
             PromptFormat format, AttentionPath path, Path out) {
     }
 
-    private static int execute(Request request, PrintStream out) throws IOException {
+    private static int execute(Request request, OutputDirectory output, PrintStream out) throws IOException {
         Path data = request.data();
-        Path dir = request.out();
+        Path dir = output.staging();
         List<LongGenBenchExample> examples = LongGenBenchExample.load(data);
         LongGenBenchTask task = LongGenBenchTask.ofFileName(data.getFileName().toString());
         if (request.examples() > 0 && request.examples() < examples.size()) {
@@ -100,7 +104,6 @@ public final class LongGenBenchCommand {
         try (model) {
             LongGenBenchRunner.Settings settings = new LongGenBenchRunner.Settings(maxNew, request.format(),
                     request.path(), stops);
-            Files.createDirectories(dir);
             StringBuilder summary = new StringBuilder("policy\ttask\texamples\tscore\tgenerated_tokens\tdecode_tok_s\tpeak_live_bytes\n");
             for (String policy : request.policies()) {
                 LongGenBenchRunner.PolicyResult r = LongGenBenchRunner.run(model, tokenizer, task, examples, policy, settings, dir);
@@ -111,7 +114,7 @@ public final class LongGenBenchCommand {
                 out.println(row);
             }
             Files.writeString(dir.resolve("summary.tsv"), summary, StandardCharsets.UTF_8);
-            out.println("results in " + dir);
+            out.println("results in " + output.commit());
         }
         return 0;
     }

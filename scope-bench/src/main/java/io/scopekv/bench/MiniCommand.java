@@ -2,6 +2,7 @@ package io.scopekv.bench;
 
 import io.scopekv.bench.engine.AttentionPath;
 import io.scopekv.bench.io.Json;
+import io.scopekv.bench.io.OutputDirectory;
 import io.scopekv.bench.mini.MiniExperiment;
 import io.scopekv.bench.mini.MiniModel;
 import io.scopekv.bench.train.TaskConfig;
@@ -32,7 +33,7 @@ public final class MiniCommand {
     }
 
     static Options options(String command) {
-        return new Options(command, "Runs the paper's experiment on a tiny model trained on the mini-LongGenBench task: "
+        return Commands.declareForce(new Options(command, "Runs the paper's experiment on a tiny model trained on the mini-LongGenBench task: "
                 + "every answer of\nheld-out tasks generated greedily under the full cache, SCOPE (Slide, Adaptive, "
                 + "Discontinuous) at\ndecoding budgets of 25% and 12.5% of the response with the prompt kept, unified "
                 + "H2O and StreamingLLM\nat the same total budget, SnapKV and PyramidKV prefill-only, and SnapKV + Slide; "
@@ -42,7 +43,7 @@ public final class MiniCommand {
                 .option("model", "FILE", "GGUF model written by the train command", "the model shipped with the bench")
                 .option("tasks", "N", "held-out tasks per policy", String.valueOf(DEFAULT_TASKS))
                 .option("attention", "PATH", "cache: KvCache.attend; engine: own loop + observe", "cache")
-                .option("out", "DIR", "parent directory of the results directory", "results");
+                .option("out", "DIR", "parent directory of the results directory", "results"));
     }
 
     static int execute(Options.Parsed parsed, PrintStream out, PrintStream err) throws UsageException, IOException {
@@ -59,8 +60,8 @@ public final class MiniCommand {
         if (file != null && !Files.isRegularFile(Path.of(file))) {
             throw new UsageException("--model " + file + " is not a file");
         }
-        Path dir = Path.of(parsed.get("out")).resolve("mini");
-        try (MiniModel model = file == null ? MiniModel.embedded() : MiniModel.load(Path.of(file))) {
+        try (OutputDirectory output = Commands.output(parsed, Path.of(parsed.get("out")).resolve("mini"));
+             MiniModel model = file == null ? MiniModel.embedded() : MiniModel.load(Path.of(file))) {
             TaskConfig task = model.task();
             out.printf(Locale.ROOT, "mini-LongGenBench on %s: %d facts, %d questions, %d-digit values; prompt %d tokens, "
                             + "response %d; %d held-out tasks per policy%n", model.name(), task.facts(), task.questions(),
@@ -75,7 +76,7 @@ public final class MiniCommand {
             });
             String table = MiniExperiment.markdown(rows);
             out.print(table);
-            Files.createDirectories(dir);
+            Path dir = output.staging();
             Files.writeString(dir.resolve("results.md"), "# mini-LongGenBench on " + model.name() + "\n\n"
                     + String.format(Locale.ROOT, "%d facts, %d questions, %d-digit values; prompt %d tokens, response %d; "
                                     + "%d held-out tasks per policy; attention path %s.%n%n", task.facts(), task.questions(),
@@ -85,7 +86,7 @@ public final class MiniCommand {
             Files.writeString(dir.resolve("results.json"), Json.pretty(json(model, tasks, rows)) + "\n", StandardCharsets.UTF_8);
             MiniExperiment.chart(rows, String.format(Locale.ROOT, "mini-LongGenBench, %d facts, %d held-out tasks; %s",
                     task.facts(), tasks, model.name())).write(dir.resolve("accuracy-memory.png"));
-            out.println("results in " + dir);
+            out.println("results in " + output.commit());
         }
         return 0;
     }

@@ -1,6 +1,7 @@
 package io.scopekv.bench;
 
 import io.scopekv.bench.io.Json;
+import io.scopekv.bench.io.OutputDirectory;
 import io.scopekv.bench.report.Progress;
 import io.scopekv.bench.trace.Replay;
 import io.scopekv.bench.trace.TraceMeta;
@@ -21,6 +22,7 @@ public final class ReplayCommand {
                 .option("trace", "DIR", "trace directory", null)
                 .option("policy", "SPEC", "policy spec, e.g. prefill=snapkv(P=2048,w=8),decoding=slide(W=512,R=256)", null)
                 .option("out", "DIR", "output directory", null);
+        Commands.declareForce(options);
         return Commands.execute("replay", options, args, out, err, parsed -> {
             Path trace = Path.of(parsed.require("trace"));
             String spec = parsed.require("policy");
@@ -32,8 +34,11 @@ public final class ReplayCommand {
             }
             int steps = TraceMeta.read(trace).decodeSteps();
             Map<String, Object> summary;
-            try (Progress progress = new Progress("replay", steps, err)) {
-                summary = Replay.run(trace, spec, dir, (step, sim) -> progress.update(step));
+            try (OutputDirectory output = Commands.output(parsed, dir)) {
+                try (Progress progress = new Progress("replay", steps, err)) {
+                    summary = Replay.run(trace, spec, output.staging(), (step, sim) -> progress.update(step));
+                }
+                output.commit();
             }
             out.print(Json.pretty(summary));
             out.println("Results: " + dir);

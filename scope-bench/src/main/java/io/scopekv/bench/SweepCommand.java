@@ -1,5 +1,6 @@
 package io.scopekv.bench;
 
+import io.scopekv.bench.io.OutputDirectory;
 import io.scopekv.bench.policies.PolicyRegistry;
 import io.scopekv.bench.report.Progress;
 import io.scopekv.bench.sweep.Sweep;
@@ -21,13 +22,14 @@ public final class SweepCommand {
     }
 
     static Options options(String command, String summary) {
-        return WorkloadOptions.declare(new Options(command, summary))
+        Options options = WorkloadOptions.declare(new Options(command, summary))
                 .option("prefill-budget", "P", "prompt tokens kept after prefill", "60% of M; 2048 with --paper")
                 .option("windows", "W1,W2", "decoding budgets W", "T/8,T/4 (12.5% and 25% of T); 512,1024 with --paper")
                 .option("recent", "R", "recent decoding tokens always kept", "T/16; 256 with --paper")
                 .option("policies", "A,B", "registered policies to run besides the bounds full and random; known: "
                         + String.join(", ", PolicyRegistry.names()), "all")
                 .option("out", "DIR", "parent directory of the results directory", "results");
+        return Commands.declareForce(options);
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
@@ -36,7 +38,9 @@ public final class SweepCommand {
                 + "to OUT/<configuration>/ and prints the table.");
         return Commands.execute("sweep", options, args, out, err, parsed -> {
             SweepConfig config = config(parsed);
-            sweep(config, Path.of(parsed.get("out")), out, err);
+            try (OutputDirectory dir = Commands.output(parsed, Path.of(parsed.get("out")).resolve(config.directoryName()))) {
+                sweep(config, dir, out, err);
+            }
             return 0;
         });
     }
@@ -55,9 +59,8 @@ public final class SweepCommand {
         }
     }
 
-    /** Runs a sweep with a progress bar on {@code err}, writes its report and prints its table. */
-    static Path sweep(SweepConfig config, Path parent, PrintStream out, PrintStream err) throws IOException {
-        Path dir = parent.resolve(config.directoryName());
+    /** Runs a sweep with a progress bar on {@code err}, writes its report into {@code output}, commits it and prints its table. */
+    static Path sweep(SweepConfig config, OutputDirectory output, PrintStream out, PrintStream err) throws IOException {
         Sweep.Result result;
         try (Progress progress = new Progress("sweep", config.workload().maxNewTokens(), err)) {
             int last = config.workload().maxNewTokens();
@@ -69,7 +72,8 @@ public final class SweepCommand {
                 }
             });
         }
-        List<Path> files = SweepReport.write(result, dir);
+        List<Path> files = SweepReport.write(result, output.staging());
+        Path dir = output.commit();
         LOG.info("wrote {} files to {}", files.size(), dir);
         out.print(SweepReport.markdown(result));
         out.println();

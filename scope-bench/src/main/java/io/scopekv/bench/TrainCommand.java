@@ -1,5 +1,6 @@
 package io.scopekv.bench;
 
+import io.scopekv.bench.io.OutputDirectory;
 import io.scopekv.bench.train.Checkpoint;
 import io.scopekv.bench.train.EvalPoint;
 import io.scopekv.bench.train.ModelConfig;
@@ -34,6 +35,8 @@ public final class TrainCommand {
                 .option("out", "DIR", "output directory (required)", null)
                 .flag("resume", "continue from DIR/checkpoint.bin: model, task and optimizer settings come from the "
                         + "checkpoint; --steps may raise the total, --threads applies")
+                .flag("force", "start a new run in a DIR that holds a previous one, replacing its files at the "
+                        + "first evaluation")
                 .option("dim", "N", "model width", "64")
                 .option("layers", "N", "transformer blocks", "2")
                 .option("heads", "N", "query heads", "4")
@@ -61,6 +64,7 @@ public final class TrainCommand {
 
     private static int execute(Options.Parsed parsed, PrintStream out, PrintStream err) throws UsageException, IOException {
         Path dir = Path.of(parsed.require("out"));
+        checkOut(dir, parsed.has("resume"), parsed.has("force"));
         Trainer trainer;
         try {
             trainer = parsed.has("resume") ? resume(dir, parsed) : Trainer.start(config(parsed));
@@ -81,6 +85,25 @@ public final class TrainCommand {
         out.printf(Locale.ROOT, "step %d, %.0f s: held-out answers right %.1f%% (greedy), %.1f%% (forced); files in %s%n",
                 last.step(), last.seconds(), 100 * last.greedyAccuracy(), 100 * last.forcedAccuracy(), dir);
         return 0;
+    }
+
+    /** Refuses, before any work, a DIR that cannot be written or whose previous run would be replaced silently. */
+    private static void checkOut(Path dir, boolean resume, boolean force) throws UsageException, IOException {
+        if (resume && force) {
+            throw new UsageException("--resume continues the run in --out and --force replaces it: give one of them");
+        }
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IOException("--out " + dir + " exists and is not a directory");
+        }
+        if (!resume && !force) {
+            for (String name : new String[] {Trainer.CHECKPOINT, Trainer.MODEL}) {
+                if (Files.exists(dir.resolve(name))) {
+                    throw new UsageException("--out " + dir + " already holds a run (" + name + "); pass --resume to "
+                            + "continue it or --force to replace it");
+                }
+            }
+        }
+        OutputDirectory.check(dir, true);
     }
 
     private static Trainer resume(Path dir, Options.Parsed p) throws UsageException, IOException {

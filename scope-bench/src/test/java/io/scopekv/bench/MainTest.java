@@ -94,4 +94,59 @@ class MainTest {
         assertThat(out()).contains("\"selections\"").contains("\"maxRelativeError\"");
         assertThat(Files.readAllLines(out.resolve("kept.jsonl"))).hasSize(41);
     }
+
+    @Test
+    void resultsAreNeverSilentlyReplaced() throws Exception {
+        Path trace = dir.resolve("trace");
+        String[] export = {"export-trace", "--layout", "1,2,1,16", "--steps", "8", "--out", trace.toString()};
+        assertThat(run(export)).isZero();
+        String meta = Files.readString(trace.resolve("meta.json"));
+        assertThat(run(export)).isEqualTo(1);
+        assertThat(err()).contains("scope-bench export-trace: " + trace + " already holds results; pass --force");
+        assertThat(trace.resolve("meta.json")).hasContent(meta);
+        assertThat(run("export-trace", "--layout", "1,2,1,16", "--steps", "4", "--out", trace.toString(), "--force")).isZero();
+        assertThat(trace.resolve("meta.json")).content().contains("\"decodeSteps\": 4");
+
+        Path out = dir.resolve("replay");
+        String[] replay = {"replay", "--trace", trace.toString(), "--policy", "prefill=full", "--out", out.toString()};
+        assertThat(run(replay)).isZero();
+        assertThat(run("replay", "--trace", trace.toString(), "--policy", "decoding=slide(W=4,R=2)", "--out", out.toString()))
+                .isEqualTo(1);
+        assertThat(err()).contains("already holds results");
+        assertThat(out.resolve("summary.json")).content().doesNotContain("slide");
+        try (var siblings = Files.list(dir)) {
+            assertThat(siblings.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("trace", "replay");
+        }
+    }
+
+    @Test
+    void outIsCheckedBeforeAnyWorkAndMessagesNameThePathAndTheReason() throws Exception {
+        Path file = Files.writeString(dir.resolve("file"), "x");
+        long start = System.nanoTime();
+        assertThat(run("mini", "--out", file.toString())).isEqualTo(1);
+        assertThat(err()).contains("scope-bench mini: cannot create " + file.resolve("mini") + ": ")
+                .contains(" is not a directory");
+        assertThat(out()).as("no policy ran").isEmpty();
+        Path trace = dir.resolve("trace");
+        assertThat(run("export-trace", "--layout", "1,2,1,16", "--steps", "4", "--out", trace.toString())).isZero();
+        assertThat(run("replay", "--trace", trace.toString(), "--policy", "prefill=full", "--out", "/proc/x")).isEqualTo(1);
+        assertThat(err()).startsWith("scope-bench replay: cannot create").contains("/proc/x: ");
+        assertThat(run("export-trace", "--out", file.toString())).isEqualTo(1);
+        assertThat(err()).contains(file + " exists and is not a directory");
+        assertThat(run("sweep", "--out", file.toString())).isEqualTo(1);
+        assertThat(err()).contains("is not a directory");
+        assertThat((System.nanoTime() - start) / 1e9).as("seconds: refused before running anything").isLessThan(20);
+    }
+
+    @Test
+    void sweepsThatDifferInTheirPoliciesGetTheirOwnDirectories() throws Exception {
+        String[] slide = {"sweep", "--layout", "1,2,1,16", "--policies", "slide", "--out", dir.toString()};
+        assertThat(run(slide)).isZero();
+        assertThat(run("sweep", "--layout", "1,2,1,16", "--policies", "h2o", "--out", dir.toString())).isZero();
+        try (var dirs = Files.list(dir)) {
+            assertThat(dirs.filter(p -> p.getFileName().toString().startsWith("sweep-"))).hasSize(2);
+        }
+        assertThat(run(slide)).isEqualTo(1);
+        assertThat(err()).contains("already holds results; pass --force");
+    }
 }

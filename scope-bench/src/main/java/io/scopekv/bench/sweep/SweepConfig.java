@@ -1,9 +1,14 @@
 package io.scopekv.bench.sweep;
 
+import io.scopekv.bench.io.Json;
 import io.scopekv.bench.policies.Budget;
 import io.scopekv.bench.policies.PolicyRegistry;
 import io.scopekv.bench.workload.WorkloadConfig;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +70,11 @@ public record SweepConfig(WorkloadConfig workload, int prefillBudget, List<Integ
         return budgets;
     }
 
-    /** A directory name that identifies the configuration. */
+    /**
+     * A directory name that identifies the configuration: the main sizes, readable, then a hash of
+     * every parameter in {@link #toMap()} (the policy set and the workload's other settings among
+     * them), so that two sweeps that differ in anything write to different directories.
+     */
     public String directoryName() {
         WorkloadConfig w = workload;
         StringBuilder ws = new StringBuilder();
@@ -74,7 +83,17 @@ public record SweepConfig(WorkloadConfig workload, int prefillBudget, List<Integ
         }
         return "sweep-L" + w.layers() + "-H" + w.queryHeads() + "x" + w.kvHeads() + "-d" + w.headDim()
                 + "-M" + w.promptTokens() + "-T" + w.maxNewTokens() + "-P" + prefillBudget + "-W" + ws
-                + "-R" + recent + "-seed" + w.seed();
+                + "-R" + recent + "-seed" + w.seed() + "-" + hash();
+    }
+
+    /** The first 8 hex digits of the SHA-256 of {@link #toMap()} as JSON. */
+    private String hash() {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(Json.write(toMap()).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
     }
 
     /** Every parameter, for config.json. */

@@ -1,5 +1,6 @@
 package io.scopekv.bench.train;
 
+import io.scopekv.bench.io.AtomicFile;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -7,15 +8,14 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Everything needed to continue a run: its configuration, the weights, the optimizer's moments,
  * the step count and the learning curve. Training tasks are a function of (seed, step), so no
- * random-generator state is needed. Big-endian binary, written to a temporary file and moved
- * into place so an interrupted write never replaces a good checkpoint.
+ * random-generator state is needed. Big-endian binary, written through {@link AtomicFile} so an
+ * interrupted write never replaces a good checkpoint.
  *
  * @param params {@code [layout.size()]}
  * @param m      {@code [layout.size()]} AdamW first moment
@@ -28,8 +28,11 @@ public record Checkpoint(TrainConfig config, int step, double seconds, float[] p
     private static final int VERSION = 2;
 
     public void write(Path file) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
+        AtomicFile.write(file, this::writeTo);
+    }
+
+    private void writeTo(Path file) throws IOException {
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
             out.writeInt(MAGIC);
             out.writeInt(VERSION);
             ModelConfig mc = config.model();
@@ -71,7 +74,6 @@ public record Checkpoint(TrainConfig config, int step, double seconds, float[] p
                 }
             }
         }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /**

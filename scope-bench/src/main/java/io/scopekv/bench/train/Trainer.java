@@ -1,5 +1,6 @@
 package io.scopekv.bench.train;
 
+import io.scopekv.bench.io.AtomicFile;
 import io.scopekv.bench.report.Chart;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -315,17 +316,23 @@ public final class Trainer {
         return best;
     }
 
+    /**
+     * Every file is replaced whole; the checkpoint goes last, so an interruption between files
+     * leaves a checkpoint no newer than the model, and resuming redoes at most one evaluation.
+     */
     private void save(Path outDir) throws IOException {
-        new Checkpoint(config, step, seconds, params.clone(), optimizer.firstMoment().clone(),
-                optimizer.secondMoment().clone(), curve).write(outDir.resolve(CHECKPOINT));
         StringBuilder csv = new StringBuilder("step,seconds,train_loss,eval_loss,forced_accuracy,greedy_accuracy\n");
         for (EvalPoint p : curve) {
             csv.append(String.format(Locale.ROOT, "%d,%.1f,%.5f,%.5f,%.4f,%.4f%n", p.step(), p.seconds(), p.trainLoss(),
                     p.evalLoss(), p.forcedAccuracy(), p.greedyAccuracy()));
         }
-        Files.writeString(outDir.resolve(CURVE_CSV), csv);
-        chart().write(outDir.resolve(CURVE_PNG));
-        GgufExport.write(layout, params, config.task(), "scope-kv mini-LongGenBench", outDir.resolve(MODEL));
+        AtomicFile.writeString(outDir.resolve(CURVE_CSV), csv);
+        Chart chart = chart();
+        AtomicFile.write(outDir.resolve(CURVE_PNG), chart::write);
+        AtomicFile.write(outDir.resolve(MODEL), file -> GgufExport.write(layout, params, config.task(),
+                "scope-kv mini-LongGenBench", file));
+        new Checkpoint(config, step, seconds, params.clone(), optimizer.firstMoment().clone(),
+                optimizer.secondMoment().clone(), curve).write(outDir.resolve(CHECKPOINT));
     }
 
     /** Loss and held-out answer accuracy against steps. */

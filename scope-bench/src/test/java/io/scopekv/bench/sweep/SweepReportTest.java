@@ -31,7 +31,10 @@ class SweepReportTest {
 
         Path out = dir.resolve(config.directoryName());
         List<Path> files = SweepReport.write(result, out);
-        assertThat(config.directoryName()).isEqualTo("sweep-L1-H2x1-d16-M44-T64-P26-W8_16-R4-seed5");
+        assertThat(config.directoryName()).startsWith("sweep-L1-H2x1-d16-M44-T64-P26-W8_16-R4-seed5-").hasSize(53);
+        SweepConfig otherPolicies = new SweepConfig(workload, 26, List.of(8, 16), 4, List.of("slide"));
+        assertThat(otherPolicies.directoryName()).as("the policy set is part of the name")
+                .isNotEqualTo(config.directoryName());
         assertThat(files).extracting(p -> p.getFileName().toString()).containsExactlyInAnyOrder("config.json",
                 "metrics.json", "steps.csv", "results.md", "quality-vs-memory.png", "kept-tokens-W8.png",
                 "resident-bytes-W8.png", "kept-tokens-W16.png", "resident-bytes-W16.png", "kept-tokens-zoom-W8.png",

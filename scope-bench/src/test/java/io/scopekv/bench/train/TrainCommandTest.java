@@ -58,8 +58,20 @@ class TrainCommandTest {
             "--eval-every", "2", "--eval-tasks", "2"};
         assertThat(run(tiny)).isZero();
         assertThat(cli.out()).contains("step 2,", "held-out answers right");
+        String checkpoint = java.util.Arrays.toString(java.nio.file.Files.readAllBytes(dir.resolve(Trainer.CHECKPOINT)));
+        assertThat(run(tiny)).as("a second run into the same DIR").isEqualTo(2);
+        assertThat(cli.err()).contains("--out " + dir + " already holds a run (checkpoint.bin); pass --resume to continue "
+                + "it or --force to replace it");
+        assertThat(java.util.Arrays.toString(java.nio.file.Files.readAllBytes(dir.resolve(Trainer.CHECKPOINT))))
+                .isEqualTo(checkpoint);
+        assertThat(run("--out", dir.toString(), "--resume", "--force")).isEqualTo(2);
+        assertThat(cli.err()).contains("give one of them");
         assertThat(run("--out", dir.toString(), "--resume", "--steps", "4")).isZero();
         assertThat(cli.out()).contains("step 4,");
+        try (var files = java.nio.file.Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).as("no partial files")
+                    .containsExactlyInAnyOrder(Trainer.CHECKPOINT, Trainer.MODEL, Trainer.CURVE_CSV, Trainer.CURVE_PNG);
+        }
         try (LlamaModel model = LlamaModel.load(dir.resolve(Trainer.MODEL))) {
             assertThat(model.config().dim()).isEqualTo(16);
             assertThat(model.config().ropeTheta()).isEqualTo(500000f);
