@@ -11,7 +11,7 @@ package io.scopekv;
  * @param queryHeads attention (query) heads per layer
  * @param kvHeads    key/value heads per layer
  * @param headDim    elements per head vector
- * @param storage    element type of the stored keys and values
+ * @param storage    element type of the stored keys and values (4 or 2 bytes per value)
  */
 public record CacheLayout(int layers, int queryHeads, int kvHeads, int headDim, StorageType storage) {
 

@@ -21,7 +21,7 @@ import java.util.Set;
  * }</pre>
  */
 public final class KvCacheBuilder {
-    private final CacheLayout layout;
+    private CacheLayout layout;
     private CachePolicy policy = CachePolicy.full();
     private Set<EngineInput> supplied = EnumSet.allOf(EngineInput.class);
     private float scale = Float.NaN;
@@ -86,6 +86,19 @@ public final class KvCacheBuilder {
             throw new IllegalArgumentException("attention scale must be positive and finite, was " + scale);
         }
         this.scale = scale;
+        return this;
+    }
+
+    /**
+     * How keys and values are stored: {@link StorageType#FLOAT32} (the layout's default),
+     * {@link StorageType#BF16} or {@link StorageType#F16}, which halve the resident memory and
+     * the bytes each attention step reads. Replaces the layout's storage type.
+     */
+    public KvCacheBuilder storage(StorageType storage) {
+        if (storage == null) {
+            throw new IllegalArgumentException("storage must not be null");
+        }
+        this.layout = new CacheLayout(layout.layers(), layout.queryHeads(), layout.kvHeads(), layout.headDim(), storage);
         return this;
     }
 

@@ -43,7 +43,10 @@ public interface LayerView {
     /** Slots per head in a segment (its allocation, occupied or not). */
     int segmentSlots(int segment);
 
-    /** Keys of a segment {@code [heads, segmentSlots, headDim]}, the storage itself (do not write). */
+    /**
+     * Keys of a segment {@code [heads, segmentSlots, headDim]}, the storage itself (do not write),
+     * in the storage type's ND4J data type: FLOAT, BFLOAT16 or HALF.
+     */
     INDArray keys(int segment);
 
     /** Values of a segment {@code [heads, segmentSlots, headDim]}, the storage itself (do not write). */
@@ -52,15 +55,18 @@ public interface LayerView {
     /**
      * Keys of a segment as a read-only float buffer: slot s of head h starts at
      * {@code (h * segmentSlots(segment) + s - segmentStart(segment)) * headDim}.
+     *
+     * @throws UnsupportedOperationException when the storage is 16-bit: use {@link #keys(int)} or
+     *                                       {@link #key(int, int, float[], int)}
      */
     FloatBuffer keyBuffer(int segment);
 
     /** Values of a segment as a read-only float buffer, laid out like {@link #keyBuffer(int)}. */
     FloatBuffer valueBuffer(int segment);
 
-    /** Copies the key of {@code slot} of {@code head} ({@code headDim} floats) into {@code dst}. */
+    /** Copies the key of {@code slot} of {@code head} ({@code headDim} floats, widened to float32) into {@code dst}. */
     void key(int head, int slot, float[] dst, int offset);
 
-    /** Copies the value of {@code slot} of {@code head} ({@code headDim} floats) into {@code dst}. */
+    /** Copies the value of {@code slot} of {@code head} ({@code headDim} floats, widened to float32) into {@code dst}. */
     void value(int head, int slot, float[] dst, int offset);
 }

@@ -12,17 +12,21 @@ import org.nd4j.linalg.factory.Nd4j;
 /** attend() against a plain double-precision reference, on MHA, GQA and MQA, with evictions. */
 class AttentionTest {
 
-    @ParameterizedTest(name = "{0} qHeads={1} kvHeads={2}")
+    @ParameterizedTest(name = "{0} qHeads={1} kvHeads={2} {3}")
     @CsvSource({
-        "prefill=full, 4, 4",
-        "prefill=full, 8, 2",
-        "prefill=full, 4, 1",
-        "'prefill=snapkv(P=20,w=4),decoding=slide(W=12,R=4)', 8, 2",
-        "'prefill=snapkv(P=20,w=4),decoding=discontinuous(W=12,R=4,T=60)', 8, 2",
-        "'prefill=h2o(P=20,w=4),decoding=h2o(W=12,R=4),gqa=replicate', 8, 2",
+        "prefill=full, 4, 4, FLOAT32",
+        "prefill=full, 8, 2, FLOAT32",
+        "prefill=full, 4, 1, FLOAT32",
+        "'prefill=snapkv(P=20,w=4),decoding=slide(W=12,R=4)', 8, 2, FLOAT32",
+        "'prefill=snapkv(P=20,w=4),decoding=discontinuous(W=12,R=4,T=60)', 8, 2, FLOAT32",
+        "'prefill=h2o(P=20,w=4),decoding=h2o(W=12,R=4),gqa=replicate', 8, 2, FLOAT32",
+        "prefill=full, 8, 2, BF16",
+        "'prefill=snapkv(P=20,w=4),decoding=slide(W=12,R=4)', 8, 2, BF16",
+        "prefill=full, 4, 1, F16",
+        "'prefill=h2o(P=20,w=4),decoding=h2o(W=12,R=4),gqa=replicate', 8, 2, F16",
     })
-    void matchesReferenceWithin1e5(String spec, int queryHeads, int kvHeads) {
-        CacheLayout layout = CacheLayout.of(2, queryHeads, kvHeads, 16);
+    void matchesReferenceWithin1e5(String spec, int queryHeads, int kvHeads, StorageType storage) {
+        CacheLayout layout = new CacheLayout(2, queryHeads, kvHeads, 16, storage);
         Sequence seq = new Sequence(layout, 21);
         int m = 40;
         double worst = 0;

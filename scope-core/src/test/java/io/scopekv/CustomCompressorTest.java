@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.scopekv.policy.PositionCompressor;
 import io.scopekv.policy.PrefillInput;
 import io.scopekv.policy.ScoringCompressor;
-import io.scopekv.policy.decoding.DecodingStrategies;
+import io.scopekv.policy.decoding.Slide;
 import org.junit.jupiter.api.Test;
 
 /** Users plug in their own prefill compressors, by scores or by kept positions. */
@@ -46,7 +46,7 @@ class CustomCompressorTest {
     void scoringCompressorKeepsTopScoresPlusWindow() {
         Sequence seq = new Sequence(LAYOUT, 1);
         try (KvCache cache = KvCache.builder(LAYOUT).prefill(new EvenTokens(5))
-                .decoding(DecodingStrategies.slide(6, 2)).build()) {
+                .decoding(new Slide(6, 2)).build()) {
             seq.prefill(cache, 11);
             // window: token 10; top 4 of 0..9 by score, ties to the lower position: 0, 2, 4, 6
             assertThat(cache.keptPositions(0, 0)).containsExactly(0, 2, 4, 6, 10);

@@ -2,10 +2,13 @@ package io.scopekv;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.scopekv.policy.Cadence;
-import io.scopekv.policy.Candidates;
 import io.scopekv.policy.DecodingStrategy;
 import io.scopekv.policy.GqaMode;
+import io.scopekv.policy.decoding.Adaptive;
+import io.scopekv.policy.decoding.Discontinuous;
+import io.scopekv.policy.decoding.Slide;
+import io.scopekv.policy.decoding.UnifiedH2o;
+import io.scopekv.policy.decoding.UnifiedStreamingLlm;
 import java.util.Arrays;
 
 /** Checks that hold for every policy after every operation. */
@@ -37,19 +40,20 @@ final class Invariants {
                 int kvHead = replicate ? h / layout.groupSize() : h;
                 checkStoredVectors(view, seq, l, h, kvHead);
                 int[] decodingKept = Arrays.stream(kept).filter(p -> p >= prompt).toArray();
-                if (decoding.candidates() == Candidates.DECODING) {
+                if (!decoding.promptCompetes()) {
                     assertThat(Arrays.stream(kept).filter(p -> p < prompt).toArray())
                             .as("prefill set never changes under SCOPE").containsExactly(prefillSets[l][h]);
                 }
                 if (step > 0) {
-                    int recent = (int) Math.min(decoding.recent(), step);
+                    Bound bound = Bound.of(decoding, step);
+                    int recent = (int) Math.min(bound.recent(), step);
                     for (int r = 0; r < recent; r++) {
                         assertThat(decodingKept).as("the R most recent tokens are kept").contains(prompt + (int) step - 1 - r);
                     }
                     if (decoding.evicts()) {
-                        int slack = decoding.cadence() instanceof Cadence.Periodic p ? p.delta() : 0;
-                        int budget = decoding.budget().budget(step);
-                        if (decoding.candidates() == Candidates.DECODING) {
+                        int slack = bound.slack();
+                        int budget = bound.budget();
+                        if (!decoding.promptCompetes()) {
                             assertThat(decodingKept.length).as("decoding tokens within budget").isLessThanOrEqualTo(budget + slack);
                         } else {
                             assertThat(kept.length).as("whole cache within budget")
@@ -67,6 +71,7 @@ final class Invariants {
 
     private static void checkStoredVectors(LayerView view, Sequence seq, int layer, int head, int kvHead) {
         int d = seq.layout.headDim();
+        StorageType storage = seq.layout.storage();
         float[] k = new float[d];
         float[] v = new float[d];
         for (int s = 0; s < view.slots(); s++) {
@@ -76,24 +81,64 @@ final class Invariants {
             }
             view.key(head, s, k, 0);
             view.value(head, s, v, 0);
-            assertThat(viaSegmentBuffer(view, head, s, d)).as("documented buffer layout").containsExactly(k);
-            assertThat(k).as("key at position %d", position)
-                    .containsExactly(Arrays.copyOfRange(seq.key(layer, position), kvHead * d, kvHead * d + d));
-            assertThat(v).as("value at position %d", position)
-                    .containsExactly(Arrays.copyOfRange(seq.value(layer, position), kvHead * d, kvHead * d + d));
+            assertThat(viaSegmentArray(view, head, s, d, storage)).as("documented storage layout").containsExactly(k);
+            assertStored(k, Arrays.copyOfRange(seq.key(layer, position), kvHead * d, kvHead * d + d), storage, "key", position);
+            assertStored(v, Arrays.copyOfRange(seq.value(layer, position), kvHead * d, kvHead * d + d), storage, "value", position);
         }
     }
 
-    private static float[] viaSegmentBuffer(LayerView view, int head, int slot, int d) {
+    /** Exact for float32; for 16-bit types within half a unit in the last place of the format. */
+    private static void assertStored(float[] stored, float[] given, StorageType storage, String name, int position) {
+        if (storage == StorageType.FLOAT32) {
+            assertThat(stored).as("%s at position %d", name, position).containsExactly(given);
+            return;
+        }
+        double halfUlp = storage == StorageType.BF16 ? 0x1p-8 : 0x1p-11;
+        for (int i = 0; i < given.length; i++) {
+            assertThat((double) stored[i]).as("%s at position %d [%d] in %s", name, position, i, storage)
+                    .isCloseTo(given[i], org.assertj.core.api.Assertions.within(Math.abs(given[i]) * halfUlp + 0x1p-25));
+        }
+    }
+
+    /** The key read through the segment's ND4J array (float32: also its buffer) at the documented index. */
+    private static float[] viaSegmentArray(LayerView view, int head, int slot, int d, StorageType storage) {
         int segment = view.segments() - 1;
         while (view.segmentStart(segment) > slot) {
             segment--;
         }
         float[] out = new float[d];
-        int at = (head * view.segmentSlots(segment) + slot - view.segmentStart(segment)) * d;
-        view.keyBuffer(segment).get(at, out, 0, d);
+        int local = slot - view.segmentStart(segment);
         assertThat(view.keys(segment).shape()).containsExactly(view.heads(), view.segmentSlots(segment), d);
+        if (storage == StorageType.FLOAT32) {
+            view.keyBuffer(segment).get((head * view.segmentSlots(segment) + local) * d, out, 0, d);
+        } else {
+            for (int i = 0; i < d; i++) {
+                out[i] = view.keys(segment).getFloat(head, local, i);
+            }
+        }
         return out;
+    }
+
+    /** A built-in strategy's recent window R, decoding budget at a step, and tokens it may hold over it. */
+    record Bound(int recent, int budget, int slack) {
+        static Bound of(DecodingStrategy decoding, long step) {
+            if (decoding instanceof Slide s) {
+                return new Bound(s.recent(), s.window(), 0);
+            }
+            if (decoding instanceof Adaptive a) {
+                return new Bound(a.recent(), a.budget(step), 0);
+            }
+            if (decoding instanceof Discontinuous d) {
+                return new Bound(d.recent(), d.budget(step), d.delta());
+            }
+            if (decoding instanceof UnifiedH2o u) {
+                return new Bound(u.recent(), u.window(), 0);
+            }
+            if (decoding instanceof UnifiedStreamingLlm u) {
+                return new Bound(u.recent(), u.window(), 0);
+            }
+            return new Bound(0, Integer.MAX_VALUE, 0);
+        }
     }
 
     static int[][][] prefillSets(KvCache cache) {

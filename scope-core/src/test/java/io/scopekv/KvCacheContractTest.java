@@ -3,8 +3,10 @@ package io.scopekv;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The same assertions over every registered policy, on a GQA layout. */
@@ -15,11 +17,27 @@ class KvCacheContractTest {
         return Policies.all();
     }
 
-    @ParameterizedTest
-    @MethodSource("policies")
-    void invariantsHoldAfterEveryStep(String spec) {
-        Sequence seq = new Sequence(LAYOUT, 11);
-        try (KvCache cache = KvCache.builder(LAYOUT).policy(spec).build()) {
+    /** Every policy on float32 storage, and each 16-bit storage type under a sample of policies. */
+    static List<Arguments> storages() {
+        List<Arguments> out = new ArrayList<>();
+        List<String> all = Policies.all();
+        for (int i = 0; i < all.size(); i++) {
+            out.add(Arguments.of(all.get(i), StorageType.FLOAT32));
+            if (i % 3 == 0) {
+                out.add(Arguments.of(all.get(i), StorageType.BF16));
+                out.add(Arguments.of(all.get(i), StorageType.F16));
+            }
+        }
+        return out;
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("storages")
+    void invariantsHoldAfterEveryStep(String spec, StorageType storage) {
+        CacheLayout layout = new CacheLayout(2, 4, 2, 8, storage);
+        Sequence seq = new Sequence(layout, 11);
+        try (KvCache cache = KvCache.builder(LAYOUT).storage(storage).policy(spec).build()) {
+            assertThat(cache.layout()).isEqualTo(layout);
             seq.prefill(cache, Policies.PROMPT);
             int[][][] prefillSets = Invariants.prefillSets(cache);
             int budget0 = cache.policy().prefill().budget(0, LAYOUT.layers(), Policies.PROMPT);
@@ -33,10 +51,10 @@ class KvCacheContractTest {
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("policies")
-    void deterministic(String spec) {
-        assertThat(run(spec)).isEqualTo(run(spec));
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("storages")
+    void deterministic(String spec, StorageType storage) {
+        assertThat(run(spec, storage)).isEqualTo(run(spec, storage));
     }
 
     @ParameterizedTest
@@ -77,9 +95,9 @@ class KvCacheContractTest {
         assertThatThrownBy(() -> cache.view(0)).isInstanceOf(IllegalStateException.class);
     }
 
-    private static Snapshot run(String spec) {
+    private static Snapshot run(String spec, StorageType storage) {
         Sequence seq = new Sequence(LAYOUT, 3);
-        try (KvCache cache = KvCache.builder(LAYOUT).policy(spec).build()) {
+        try (KvCache cache = KvCache.builder(LAYOUT).storage(storage).policy(spec).build()) {
             seq.prefill(cache, Policies.PROMPT);
             for (int step = 1; step <= Policies.STEPS; step++) {
                 seq.step(cache, Policies.PROMPT + step - 1);

@@ -2,7 +2,6 @@ package io.scopekv;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.scopekv.policy.BudgetSchedule;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -48,8 +47,8 @@ class TimelineTest {
             CacheStats stats = cache.stats();
             assertThat(first).as("first selection step").isEqualTo(firstSelection);
             assertThat(stats.selectionSteps()).as("selections in %d steps", T - 1).isEqualTo(selections);
-            BudgetSchedule budget = cache.policy().decoding().budget();
-            assertThat(budget.budget(T - 1)).as("budget at j = T - 1").isEqualTo(finalBudget);
+            int budget = Invariants.Bound.of(cache.policy().decoding(), T - 1).budget();
+            assertThat(budget).as("budget at j = T - 1").isEqualTo(finalBudget);
             int decodingKept = cache.size(0, 0) - 1;
             assertThat(decodingKept).isLessThanOrEqualTo(finalBudget + (strategy.equals("discontinuous") ? delta : 0));
             assertThat(cache.keptPositions(0, 0)).startsWith(0);

@@ -35,7 +35,7 @@ public final class LongGenBenchCommand {
                 + "name) on a llama or qwen2\nGGUF model with greedy decoding, once per cache policy, and scores the "
                 + "answers with the\npaper's positional scorer. Writes one results directory per policy and summary.tsv "
                 + "to DIR.")
-                .option("model", "FILE", "GGUF model, required (F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q6_K tensors)", null)
+                .option("model", "FILE", "GGUF model, required (F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1 or K-quant Q2_K-Q6_K tensors)", null)
                 .option("data", "FILE", "LongGenBench JSONL, required, e.g. gsm8k_30.jsonl", null)
                 .repeatable("policy", "SPEC", "cache policy, e.g. prefill=full or "
                         + "prefill=snapkv(P=2048),decoding=slide(W=512,R=256); required, once per policy")

@@ -4,25 +4,37 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The two inner loops of attention over a block of cached rows, for the query heads that share
- * one KV head. The Vector API implementation is used when the JVM has {@code jdk.incubator.vector}
- * (run with {@code --add-modules jdk.incubator.vector}); the scalar one otherwise. Not API.
+ * The inner loops of attention for the query heads that share one storage head, reading keys and
+ * values in place from a storage segment (no copy) at the storage's width. The Vector API
+ * implementation is used when the JVM has {@code jdk.incubator.vector} (run with
+ * {@code --add-modules jdk.incubator.vector}); the scalar one otherwise. Both are deterministic:
+ * every sum runs in a fixed order that depends on neither threads nor JIT tier. Not API.
  */
 public interface AttentionKernel {
 
     /**
-     * {@code scores[scoreOff + g * scoreStride + r] = dot(query_g, block_r)} for query heads
-     * {@code g < queries} (query g starts at {@code queryOff + g * d}) and rows {@code r < rows}.
+     * {@code scores[scoreOff + g * stride + r] = dot(query_g, K[head, slot0 + r])} for query heads
+     * {@code g < queries} (query g starts at {@code queryOff + g * headDim}) and rows
+     * {@code r < rows}, all inside {@code segment}.
      */
-    void scoreRows(float[] query, int queryOff, int queries, float[] block, int rows, int d,
-                   float[] scores, int scoreOff, int scoreStride);
+    void scores(LayerStore store, LayerStore.Segment segment, int head, int slot0, int rows,
+                float[] query, int queryOff, int queries, float[] scores, int scoreOff, int stride);
 
     /**
-     * {@code out_g += sum_r probs[probOff + g * probStride + r] * block_r} for query heads
-     * {@code g < queries}, where {@code out_g} starts at {@code outOff + g * d}.
+     * In place over {@code x[off, off + n)}: logits {@code x * scale}, {@code -inf} where
+     * {@code positions[s] < 0} (an empty slot), then softmax; empty slots get exactly 0.
+     *
+     * @return false, leaving x unspecified, when an occupied slot's logit is not finite (the
+     *         scores overflowed float32); the caller then recomputes the head in double precision
      */
-    void accumulateRows(float[] probs, int probOff, int probStride, int queries, float[] block, int rows, int d,
-                        float[] out, int outOff);
+    boolean softmax(float[] x, int off, int n, int[] positions, float scale);
+
+    /**
+     * {@code out_g += sum_r probs[probOff + g * stride + r] * V[head, slot0 + r]} for query heads
+     * {@code g < queries}, where {@code out_g} starts at {@code outOff + g * headDim}.
+     */
+    void accumulate(LayerStore store, LayerStore.Segment segment, int head, int slot0, int rows,
+                    float[] probs, int probOff, int stride, int queries, float[] out, int outOff);
 
     /** The fastest kernel this JVM can run. */
     static AttentionKernel best() {

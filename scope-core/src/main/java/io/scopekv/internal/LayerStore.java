@@ -1,5 +1,8 @@
 package io.scopekv.internal;
 
+import io.scopekv.StorageType;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,15 +14,16 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Slot storage of one layer. Slots are numbered globally and live in segments, each a pair of
- * off-heap ND4J arrays (keys and values) {@code [heads, segmentSlots, headDim]}; the first segment
- * is allocated at prefill, growth appends another segment, so no kept token is ever copied. A
- * position per slot (-1 when free) and per-head occupancy complete the picture. A new token takes
- * the head's lowest free slot, so evictions leave holes that the next tokens fill: nothing is
- * moved or reallocated per step.
+ * off-heap ND4J arrays (keys and values) {@code [heads, segmentSlots, headDim]} of the storage
+ * type; the first segment is allocated at prefill, growth appends another segment, so no kept
+ * token is ever copied. A position per slot (-1 when free) and per-head occupancy complete the
+ * picture. A new token takes the head's lowest free slot, so evictions leave holes that the next
+ * tokens fill: nothing is moved or reallocated per step.
  */
 final class LayerStore implements AutoCloseable {
     final int heads;
     final int headDim;
+    final StorageType type;
     private final List<Segment> segments = new ArrayList<>();
     private int capacity;
     private int[][] positions;
@@ -32,27 +36,45 @@ final class LayerStore implements AutoCloseable {
         final int size;
         final INDArray keys;
         final INDArray values;
-        final FloatBuffer keyBuffer;
-        final FloatBuffer valueBuffer;
+        /** The arrays' memory, native byte order, addressed absolutely. */
+        final ByteBuffer keyBytes;
+        final ByteBuffer valueBytes;
+        /** What the Vector API kernel loads from (see {@link DirectMemory}). */
+        final Object keyHandle;
+        final Object valueHandle;
 
-        Segment(int start, int size, int heads, int headDim) {
+        Segment(int start, int size, int heads, int headDim, StorageType type) {
+            long bytes = (long) heads * size * headDim * type.bytes();
+            if (bytes > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("a storage segment of " + heads + " heads x " + size + " slots x "
+                        + headDim + " x " + type.bytes() + " bytes = " + bytes
+                        + " bytes exceeds the 2 GiB a segment can address; lower the budget or the growth chunk");
+            }
             this.start = start;
             this.size = size;
-            this.keys = Nd4j.create(DataType.FLOAT, heads, size, headDim);
-            this.values = Nd4j.create(DataType.FLOAT, heads, size, headDim);
-            this.keyBuffer = keys.data().asNioFloat();
-            this.valueBuffer = values.data().asNioFloat();
+            DataType dataType = switch (type) {
+                case FLOAT32 -> DataType.FLOAT;
+                case BF16 -> DataType.BFLOAT16;
+                case F16 -> DataType.HALF;
+            };
+            this.keys = Nd4j.create(dataType, heads, size, headDim);
+            this.values = Nd4j.create(dataType, heads, size, headDim);
+            this.keyBytes = keys.data().asNio().order(ByteOrder.nativeOrder());
+            this.valueBytes = values.data().asNio().order(ByteOrder.nativeOrder());
+            this.keyHandle = DirectMemory.handle(keyBytes);
+            this.valueHandle = DirectMemory.handle(valueBytes);
         }
 
-        /** Flat index of element 0 of {@code slot} of {@code head} in this segment's buffers. */
+        /** Element index of element 0 of {@code slot} of {@code head} in this segment. */
         int offset(int head, int slot, int headDim) {
             return (head * size + slot - start) * headDim;
         }
     }
 
-    LayerStore(int heads, int headDim, int capacity) {
+    LayerStore(int heads, int headDim, int capacity, StorageType type) {
         this.heads = heads;
         this.headDim = headDim;
+        this.type = type;
         this.occupied = new BitSet[heads];
         this.live = new int[heads];
         this.positions = new int[heads][0];
@@ -71,7 +93,7 @@ final class LayerStore implements AutoCloseable {
     }
 
     long allocatedBytes() {
-        return 2L * heads * capacity * headDim * Float.BYTES;
+        return 2L * heads * capacity * headDim * type.bytes();
     }
 
     int live(int head) {
@@ -80,6 +102,11 @@ final class LayerStore implements AutoCloseable {
 
     int position(int head, int slot) {
         return positions[head][slot];
+    }
+
+    /** The head's positions by slot, -1 where free: the live array, for kernels to mask with (never written). */
+    int[] positions(int head) {
+        return positions[head];
     }
 
     /** Slots a kernel must scan: one past the highest occupied slot of any head. */
@@ -97,7 +124,7 @@ final class LayerStore implements AutoCloseable {
 
     /** Adds a segment of {@code extra} slots per head; existing tokens stay where they are. */
     void grow(int extra) {
-        segments.add(new Segment(capacity, extra, heads, headDim));
+        segments.add(new Segment(capacity, extra, heads, headDim, type));
         int newCapacity = capacity + extra;
         for (int h = 0; h < heads; h++) {
             int[] grown = Arrays.copyOf(positions[h], newCapacity);
@@ -121,8 +148,8 @@ final class LayerStore implements AutoCloseable {
         int slot = occupied[head].nextClearBit(0);
         Segment segment = segmentOf(slot);
         int at = segment.offset(head, slot, headDim);
-        segment.keyBuffer.put(at, key, keyOffset, headDim);
-        segment.valueBuffer.put(at, value, valueOffset, headDim);
+        write(segment.keyBytes, at, key, keyOffset);
+        write(segment.valueBytes, at, value, valueOffset);
         occupied[head].set(slot);
         positions[head][slot] = position;
         live[head]++;
@@ -145,6 +172,71 @@ final class LayerStore implements AutoCloseable {
         }
         Arrays.sort(out);
         return out;
+    }
+
+    /** Reads {@code headDim} stored elements from element {@code at} as float32 into {@code dst}. */
+    void read(ByteBuffer bytes, int at, float[] dst, int offset) {
+        for (int i = 0; i < headDim; i++) {
+            dst[offset + i] = element(bytes, at + i);
+        }
+    }
+
+    /** One stored element, widened to float32. */
+    float element(ByteBuffer bytes, int index) {
+        return switch (type) {
+            case FLOAT32 -> bytes.getFloat(index * 4);
+            case BF16 -> HalfFloats.fromBf16(bytes.getShort(index * 2));
+            case F16 -> HalfFloats.fromF16(bytes.getShort(index * 2));
+        };
+    }
+
+    /** Keys or values of a segment as floats; only float32 storage has this view. */
+    FloatBuffer floats(ByteBuffer bytes) {
+        if (type != StorageType.FLOAT32) {
+            throw new UnsupportedOperationException("storage is " + type + ", not FLOAT32: read its ND4J arrays "
+                    + "(keys/values) or copy rows with key()/value(), which widen to float32");
+        }
+        return bytes.asFloatBuffer().asReadOnlyBuffer();
+    }
+
+    private void write(ByteBuffer bytes, int at, float[] src, int offset) {
+        switch (type) {
+            case FLOAT32 -> {
+                for (int i = 0; i < headDim; i++) {
+                    bytes.putFloat((at + i) * 4, src[offset + i]);
+                }
+            }
+            case BF16 -> {
+                for (int i = 0; i < headDim; i++) {
+                    bytes.putShort((at + i) * 2, HalfFloats.toBf16(src[offset + i]));
+                }
+            }
+            case F16 -> {
+                for (int i = 0; i < headDim; i++) {
+                    bytes.putShort((at + i) * 2, HalfFloats.toF16(src[offset + i]));
+                }
+            }
+        }
+    }
+
+    /**
+     * Throws unless every element of {@code src[from, from + n)} is stored as a finite value:
+     * float32 values larger than the type's range would round to infinity.
+     */
+    static void requireStorable(StorageType type, String name, float[] src, int from, int n) {
+        if (type == StorageType.FLOAT32) {
+            return;
+        }
+        for (int i = from; i < from + n; i++) {
+            float x = src[i];
+            boolean finite = type == StorageType.BF16 ? Float.isFinite(HalfFloats.fromBf16(HalfFloats.toBf16(x)))
+                    : Float.isFinite(HalfFloats.fromF16(HalfFloats.toF16(x)));
+            if (!finite) {
+                throw new IllegalArgumentException(name + "[" + (i - from) + "] = " + x + " overflows " + type
+                        + " storage (largest finite magnitude " + type.maxFinite() + "); scale the model's "
+                        + name + "s or store FLOAT32");
+            }
+        }
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.scopekv.policy;
 
 import io.scopekv.EngineInput;
-import io.scopekv.policy.decoding.DecodingStrategies;
+import io.scopekv.policy.decoding.NoEviction;
 import io.scopekv.policy.prefill.FullPrefill;
 import java.util.EnumSet;
 import java.util.Locale;
@@ -27,7 +27,7 @@ public record CachePolicy(PrefillCompressor prefill, DecodingStrategy decoding, 
 
     /** No compression at all. */
     public static CachePolicy full() {
-        return new CachePolicy(new FullPrefill(), DecodingStrategies.none(), GqaMode.SUM);
+        return new CachePolicy(new FullPrefill(), new NoEviction(), GqaMode.SUM);
     }
 
     /** What the engine must supply for this policy. */

@@ -30,16 +30,28 @@ public interface DecodingScorer {
         return null;
     }
 
-    /** Creates the per-sequence, per-layer state for {@code heads} storage heads. */
-    State newState(int heads, int capacity);
+    /**
+     * Creates the per-sequence, per-layer state.
+     *
+     * @param heads    storage heads
+     * @param headDim  elements per key vector
+     * @param capacity slots per head allocated now (see {@link State#grow(int)})
+     */
+    State newState(int heads, int headDim, int capacity);
 
     /** Mutable scores of one layer of one sequence. Slots index the cache's storage. */
     interface State {
         /** The storage grew; slots below the old capacity keep their scores. */
         void grow(int newCapacity);
 
-        /** A new token now occupies {@code slot} of {@code head}; forget what the slot held. */
-        void onAppend(int head, int slot);
+        /**
+         * A token now occupies {@code slot} of {@code head}: a prompt token kept at prefill or a
+         * decoding token. Forget what the slot held.
+         *
+         * @param key    the token's key (after RoPE) at {@code key[offset, offset + headDim)}; the
+         *               array is the caller's, valid during the call only
+         */
+        void onAppend(int head, int slot, float[] key, int offset);
 
         /**
          * Seeds the prompt tokens' scores, once, right after prefill: {@code scores[slot]} for the

@@ -1,76 +1,83 @@
 package io.scopekv.policy;
 
 /**
- * How the cache evicts during decoding: which tokens compete ({@link Candidates}), how many may
- * stay ({@link BudgetSchedule}), when the selector runs ({@link Cadence}), the R most recent
- * tokens that are always kept, and what ranks the rest ({@link DecodingScorer}).
- * Build them with {@link io.scopekv.policy.decoding.DecodingStrategies}.
+ * How the cache evicts during decoding: when a selection is due, which cached tokens compete and
+ * how many of them stay on each head. What ranks the competitors is the {@link DecodingScorer};
+ * the cache's shared top-k does the choosing (ties to the lower position) and frees the slots.
  *
- * @param describe   spec-string form without the scorer, e.g. {@code slide(W=512,R=256)}
- * @param candidates which tokens may be evicted
- * @param budget     decoding tokens kept (for {@link Candidates#WHOLE_CACHE}: added to each
- *                   head's prefill kept count to give the whole-cache budget)
- * @param cadence    when selection runs
- * @param recent     R, the most recent tokens never evicted
- * @param scorer     ranks candidates
+ * <p>A strategy is immutable configuration. Each cache creates one {@link State} per layer at
+ * that layer's prefill; all per-sequence bookkeeping (recent tokens, step counters) lives there.
+ * The built-in strategies are in {@link io.scopekv.policy.decoding}.
  */
-public record DecodingStrategy(String describe, Candidates candidates, BudgetSchedule budget,
-                               Cadence cadence, int recent, DecodingScorer scorer) {
+public interface DecodingStrategy {
 
-    public DecodingStrategy {
-        if (describe == null || candidates == null || budget == null || cadence == null || scorer == null) {
-            throw new IllegalArgumentException("decoding strategy components must not be null");
-        }
-        if (recent < 0) {
-            throw new IllegalArgumentException("recent window R must be >= 0, was " + recent);
-        }
-        if (candidates != Candidates.NONE && budget.budget(Long.MAX_VALUE / 2) < recent) {
-            throw new IllegalArgumentException("budget must be at least the recent window R=" + recent);
-        }
-    }
+    /** Spec-string form without the scorer, e.g. {@code slide(W=512,R=256)}. */
+    String describe();
 
-    /** Whether this strategy ever evicts. */
-    public boolean evicts() {
-        return candidates != Candidates.NONE && !(budget instanceof BudgetSchedule.Unbounded);
+    /** What ranks the candidates of a selection. */
+    DecodingScorer scorer();
+
+    /** The same strategy ranking candidates with another scorer. */
+    DecodingStrategy withScorer(DecodingScorer scorer);
+
+    /** Whether this strategy ever evicts; one that does not is never asked to decide. */
+    default boolean evicts() {
+        return true;
     }
 
     /** Whether the engine must supply attention probabilities for this strategy. */
-    public boolean needsAttention() {
-        return evicts() && scorer.needsAttention();
-    }
-
-    /** The same strategy ranking candidates with another scorer. */
-    public DecodingStrategy withScorer(DecodingScorer newScorer) {
-        return new DecodingStrategy(describe, candidates, budget, cadence, recent, newScorer);
+    default boolean needsAttention() {
+        return evicts() && scorer().needsAttention();
     }
 
     /**
-     * Decoding slots to allocate per head at prefill. Bounded strategies allocate what their
-     * first budget needs (Slide: W + 1, the token attended before eviction included); growing
-     * ones start small and grow with {@link #growthChunk(int)}.
+     * Whether prompt tokens may compete in a selection (the unified baselines). When false
+     * (SCOPE) the prefill set never changes and its probabilities are never read.
      */
-    public int initialDecodingSlots() {
-        if (budget instanceof BudgetSchedule.Fixed f) {
-            return f.tokens() + 1;
-        }
-        if (budget instanceof BudgetSchedule.Growing g) {
-            return g.recent() + periodSlack() + 1;
-        }
+    default boolean promptCompetes() {
+        return false;
+    }
+
+    /** Decoding slots per head to allocate at prefill. */
+    default int initialDecodingSlots() {
         return 256;
     }
 
     /** Slots to add when a head runs out, given its current decoding slots. */
-    public int growthChunk(int currentDecodingSlots) {
-        if (budget instanceof BudgetSchedule.Growing) {
-            return Math.max(64, periodSlack() + 1);
-        }
-        if (budget instanceof BudgetSchedule.Fixed) {
-            return 64;
-        }
+    default int growthChunk(int currentDecodingSlots) {
         return Math.max(256, currentDecodingSlots / 2);
     }
 
-    private int periodSlack() {
-        return cadence instanceof Cadence.Periodic p ? p.delta() : 0;
+    /**
+     * Creates the per-sequence state of one layer, called at that layer's prefill.
+     *
+     * @param layer  0-based layer
+     * @param layers layers in the model
+     * @param heads  storage heads (KV heads, or query heads when K/V are replicated)
+     */
+    State newState(int layer, int layers, int heads);
+
+    /** The mutable decisions of one layer of one sequence. */
+    interface State {
+
+        /**
+         * A decoding-phase token entered every head of the layer. The arrays are the caller's,
+         * valid during the call only.
+         *
+         * @param position the token's absolute position
+         * @param keys     {@code [kvHeads, headDim]} row-major, after RoPE
+         * @param values   {@code [kvHeads, headDim]} row-major
+         */
+        default void onAppend(int position, float[] keys, float[] values) {
+        }
+
+        /**
+         * Called once per decode step after the step's attention (the scorer has seen the
+         * probabilities). Returns the selection to run now, or null when none is due.
+         *
+         * @param step  the decode step, 1-based (the j-th generated token was appended)
+         * @param cache what each head of the layer holds now
+         */
+        Selection decide(long step, Occupancy cache);
     }
 }

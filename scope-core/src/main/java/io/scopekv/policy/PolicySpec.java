@@ -2,7 +2,12 @@ package io.scopekv.policy;
 
 import io.scopekv.policy.decoding.CumulativeAttention;
 import io.scopekv.policy.decoding.CurrentAttention;
-import io.scopekv.policy.decoding.DecodingStrategies;
+import io.scopekv.policy.decoding.Adaptive;
+import io.scopekv.policy.decoding.Discontinuous;
+import io.scopekv.policy.decoding.NoEviction;
+import io.scopekv.policy.decoding.Slide;
+import io.scopekv.policy.decoding.UnifiedH2o;
+import io.scopekv.policy.decoding.UnifiedStreamingLlm;
 import io.scopekv.policy.decoding.OldestFirst;
 import io.scopekv.policy.decoding.RandomScore;
 import io.scopekv.policy.decoding.WindowAttention;
@@ -48,13 +53,12 @@ public final class PolicySpec {
         PREFILL.put("keynorm", a -> new KeyNormPrefill(a.required("P"), a.optional("w", 8)));
         PREFILL.put("random", a -> new RandomPrefill(a.required("P"), a.optional("w", 0), a.optional("seed", 0)));
 
-        DECODING.put("none", a -> DecodingStrategies.none());
-        DECODING.put("slide", a -> DecodingStrategies.slide(a.required("W"), a.optional("R", 256)));
-        DECODING.put("adaptive", a -> DecodingStrategies.adaptive(a.required("W"), a.optional("R", 256), a.required("T")));
-        DECODING.put("discontinuous", a -> DecodingStrategies.discontinuous(a.required("W"), a.optional("R", 256),
-                a.required("T")));
-        DECODING.put("h2o", a -> DecodingStrategies.h2o(a.required("W"), a.optional("R", 256)));
-        DECODING.put("streamingllm", a -> DecodingStrategies.streamingLlm(a.required("W"), a.optional("R", 256)));
+        DECODING.put("none", a -> new NoEviction());
+        DECODING.put("slide", a -> new Slide(a.required("W"), a.optional("R", 256)));
+        DECODING.put("adaptive", a -> new Adaptive(a.required("W"), a.optional("R", 256), a.required("T")));
+        DECODING.put("discontinuous", a -> new Discontinuous(a.required("W"), a.optional("R", 256), a.required("T")));
+        DECODING.put("h2o", a -> new UnifiedH2o(a.required("W"), a.optional("R", 256)));
+        DECODING.put("streamingllm", a -> new UnifiedStreamingLlm(a.required("W"), a.optional("R", 256)));
 
         SCORERS.put("attn", a -> new CurrentAttention());
         SCORERS.put("cumulative", a -> new CumulativeAttention(a.flag("prefill")));
@@ -91,7 +95,7 @@ public final class PolicySpec {
             throw new IllegalArgumentException("policy spec must not be empty; e.g. prefill=full,decoding=slide(W=512,R=256)");
         }
         PrefillCompressor prefill = new FullPrefill();
-        DecodingStrategy decoding = DecodingStrategies.none();
+        DecodingStrategy decoding = new NoEviction();
         DecodingScorer scorer = null;
         GqaMode gqa = GqaMode.SUM;
         Set<String> seen = new TreeSet<>();

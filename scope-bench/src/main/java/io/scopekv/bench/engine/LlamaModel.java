@@ -7,20 +7,25 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The weights of a Llama-architecture model, dequantized to float32 at load. Projection matrices
- * are ND4J arrays in the GGUF row-major layout {@code [out, in]}, so {@code y = W x}; norm weights
- * and biases are plain float arrays, used by the element-wise code.
+ * The weights of a Llama-architecture model. Projection matrices and the token embedding stay in
+ * their file encoding ({@link WeightMatrix}: F32, F16, BF16 or quantized blocks), memory-mapped from
+ * the GGUF file, so a loaded model occupies about its file's size; norm weights and biases are
+ * small float arrays. Matrix-vector products run on the encoded blocks, their rows split over
+ * {@link #threads()} threads.
  */
 public final class LlamaModel implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LlamaModel.class);
+
+    /**
+     * Encoded bytes below which a product runs on the calling thread alone: handing a few
+     * microseconds of work to other threads costs more than it saves.
+     */
+    private static final long BYTES_PER_PART = 48 << 10;
 
     /**
      * One transformer block.
@@ -38,46 +43,77 @@ public final class LlamaModel implements AutoCloseable {
      * @param wUp      {@code [ffnDim, dim]}
      * @param wDown    {@code [dim, ffnDim]}
      */
-    public record Layer(float[] attnNorm, INDArray wq, INDArray wk, INDArray wv, float[] bq, float[] bk, float[] bv,
-                        INDArray wo, float[] ffnNorm, INDArray wGate, INDArray wUp, INDArray wDown) {
+    public record Layer(float[] attnNorm, WeightMatrix wq, WeightMatrix wk, WeightMatrix wv, float[] bq, float[] bk,
+                        float[] bv, WeightMatrix wo, float[] ffnNorm, WeightMatrix wGate, WeightMatrix wUp,
+                        WeightMatrix wDown) {
     }
 
     private final LlamaConfig config;
-    private final INDArray tokenEmbedding;
+    private final WeightMatrix tokenEmbedding;
     private final List<Layer> layers;
     private final float[] outputNorm;
-    private final INDArray output;
+    private final WeightMatrix output;
     private final float[] ropeFrequencies;
+    private final Workers workers;
+    private final WeightMatrix.Scratch[] workerScratch;
+    private final ThreadLocal<WeightMatrix.Scratch> callerScratch =
+            ThreadLocal.withInitial(() -> new WeightMatrix.Scratch(RowKernel.create()));
+    private volatile boolean closed;
 
-    private LlamaModel(LlamaConfig config, INDArray tokenEmbedding, List<Layer> layers, float[] outputNorm,
-                       INDArray output, float[] ropeFrequencies) {
+    private LlamaModel(LlamaConfig config, WeightMatrix tokenEmbedding, List<Layer> layers, float[] outputNorm,
+                       WeightMatrix output, float[] ropeFrequencies, int threads) {
         this.config = config;
         this.tokenEmbedding = tokenEmbedding;
         this.layers = List.copyOf(layers);
         this.outputNorm = outputNorm;
         this.output = output;
         this.ropeFrequencies = ropeFrequencies;
-    }
-
-    /** Loads a GGUF model file. */
-    public static LlamaModel load(Path path) throws IOException {
-        try (GgufFile gguf = GgufFile.open(path)) {
-            return load(gguf);
+        this.workers = new Workers(threads);
+        this.workerScratch = new WeightMatrix.Scratch[threads];
+        for (int i = 1; i < threads; i++) {
+            workerScratch[i] = new WeightMatrix.Scratch(RowKernel.create());
         }
     }
 
-    /**
-     * Loads the weights of an open GGUF file.
-     *
-     * @throws IllegalArgumentException for an unsupported architecture, a missing tensor, or a tensor
-     *                                  whose shape does not match the metadata
-     */
+    /** The default thread count: the processors available to this JVM. */
+    public static int defaultThreads() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    /** Loads a GGUF model file with {@link #defaultThreads()} threads. */
+    public static LlamaModel load(Path path) throws IOException {
+        return load(path, defaultThreads());
+    }
+
+    /** Loads a GGUF model file whose products run on {@code threads} threads. */
+    public static LlamaModel load(Path path, int threads) throws IOException {
+        try (GgufFile gguf = GgufFile.open(path)) {
+            return load(gguf, threads);
+        }
+    }
+
+    /** Loads the weights of an open GGUF file with {@link #defaultThreads()} threads. */
     public static LlamaModel load(GgufFile gguf) {
+        return load(gguf, defaultThreads());
+    }
+
+    /**
+     * Loads the weights of an open GGUF file. The matrices map the file's bytes; the mappings stay
+     * valid after the file is closed.
+     *
+     * @param threads threads that split the rows of every product (the caller's included), at least 1
+     * @throws IllegalArgumentException for an unsupported architecture, a missing tensor, a tensor
+     *                                  whose shape does not match the metadata, or threads below 1
+     */
+    public static LlamaModel load(GgufFile gguf, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, was " + threads);
+        }
         long start = System.nanoTime();
         LlamaConfig c = LlamaConfig.from(gguf);
         int q = c.queryHeads() * c.headDim();
         int kv = c.kvHeads() * c.headDim();
-        INDArray embedding = matrix(gguf, "token_embd.weight", c.vocabSize(), c.dim());
+        WeightMatrix embedding = matrix(gguf, "token_embd.weight", c.vocabSize(), c.dim());
         List<Layer> layers = new ArrayList<>();
         for (int l = 0; l < c.layers(); l++) {
             String p = "blk." + l + ".";
@@ -97,14 +133,17 @@ public final class LlamaModel implements AutoCloseable {
         }
         float[] outputNorm = vector(gguf, "output_norm.weight", c.dim());
         // models with tied embeddings ship no output matrix and reuse token_embd
-        INDArray output = gguf.tensors().containsKey("output.weight")
+        WeightMatrix output = gguf.tensors().containsKey("output.weight")
                 ? matrix(gguf, "output.weight", c.vocabSize(), c.dim()) : embedding;
         float[] frequencies = ropeFrequencies(c, optionalVector(gguf, "rope_freqs.weight", c.headDim() / 2));
-        LOG.info("loaded {} model from {}: {} layers, dim {}, {}/{} heads x {}, ffn {}, vocab {}, {} output, in {} ms",
+        LlamaModel model = new LlamaModel(c, embedding, layers, outputNorm, output, frequencies, threads);
+        LOG.info("loaded {} model from {}: {} layers, dim {}, {}/{} heads x {}, ffn {}, vocab {}, {} output, "
+                        + "{} MB of weights read per token, {} threads, {} kernels, in {} ms",
                 c.architecture(), gguf.path().getFileName(), c.layers(), c.dim(), c.queryHeads(), c.kvHeads(),
                 c.headDim(), c.ffnDim(), c.vocabSize(), output == embedding ? "tied" : "separate",
-                (System.nanoTime() - start) / 1_000_000);
-        return new LlamaModel(c, embedding, layers, outputNorm, output, frequencies);
+                String.format("%.1f", model.weightBytesPerToken() / 1e6), threads,
+                RowKernel.Choice.VECTOR ? "Vector API" : "plain Java", (System.nanoTime() - start) / 1_000_000);
+        return model;
     }
 
     /**
@@ -120,7 +159,7 @@ public final class LlamaModel implements AutoCloseable {
         return f;
     }
 
-    private static INDArray matrix(GgufFile gguf, String name, int rows, int cols) {
+    private static WeightMatrix matrix(GgufFile gguf, String name, int rows, int cols) {
         GgufTensorInfo t = gguf.tensor(name);
         long[] dims = t.dims();
         // ggml lists the fastest-varying dimension first: [cols, rows] is a row-major [rows, cols] matrix
@@ -128,7 +167,7 @@ public final class LlamaModel implements AutoCloseable {
             throw new IllegalArgumentException("tensor " + name + " has ggml dims " + Arrays.toString(dims)
                     + ", expected [" + cols + ", " + rows + "] from the model metadata");
         }
-        return Nd4j.create(gguf.dequantize(name), new long[] {rows, cols}, DataType.FLOAT);
+        return WeightMatrix.of(name, t.type(), rows, cols, gguf.rawData(t));
     }
 
     private static float[] vector(GgufFile gguf, String name, int length) {
@@ -147,8 +186,8 @@ public final class LlamaModel implements AutoCloseable {
         return config;
     }
 
-    /** {@code [vocab, dim]}. */
-    public INDArray tokenEmbedding() {
+    /** {@code [vocab, dim]}, read row by row. */
+    public WeightMatrix tokenEmbedding() {
         return tokenEmbedding;
     }
 
@@ -161,8 +200,8 @@ public final class LlamaModel implements AutoCloseable {
         return outputNorm;
     }
 
-    /** {@code [vocab, dim]}; the same array as {@link #tokenEmbedding()} when tied. */
-    public INDArray output() {
+    /** {@code [vocab, dim]}; the same matrix as {@link #tokenEmbedding()} when tied. */
+    public WeightMatrix output() {
         return output;
     }
 
@@ -175,17 +214,71 @@ public final class LlamaModel implements AutoCloseable {
         return ropeFrequencies.clone();
     }
 
-    /** Frees the off-heap weights; the model is unusable afterwards. */
-    @Override
-    public void close() {
+    /** Threads that split the rows of every product. */
+    public int threads() {
+        return workers.threads();
+    }
+
+    /**
+     * Encoded weight bytes one decode step reads: every projection, the output matrix and one
+     * embedding row (norms and biases are negligible and left out).
+     */
+    public long weightBytesPerToken() {
+        long bytes = output.byteSize() + tokenEmbedding.rowBytes();
         for (Layer l : layers) {
-            for (INDArray w : List.of(l.wq(), l.wk(), l.wv(), l.wo(), l.wGate(), l.wUp(), l.wDown())) {
-                w.close();
+            for (WeightMatrix w : List.of(l.wq(), l.wk(), l.wv(), l.wo(), l.wGate(), l.wUp(), l.wDown())) {
+                bytes += w.byteSize();
             }
         }
-        if (!tiedOutput()) {
-            output.close();
+        return bytes;
+    }
+
+    /**
+     * {@code outs[i] = ms[i] · x} for matrices that share their input (the Q, K and V projections;
+     * gate and up), as one split of all their rows over the threads.
+     *
+     * @param x    {@code [cols]} of every matrix
+     * @param outs {@code outs[i]} of length {@code ms[i].rows()}
+     */
+    void matVec(float[] x, WeightMatrix[] ms, float[][] outs) {
+        if (closed) {
+            throw new IllegalStateException("the model is closed");
         }
-        tokenEmbedding.close();
+        long bytes = 0;
+        int rows = 0;
+        for (WeightMatrix m : ms) {
+            bytes += m.byteSize();
+            rows += m.rows();
+        }
+        WeightMatrix.Scratch own = callerScratch.get();
+        workers.run(rows, (int) Math.min(Integer.MAX_VALUE, Math.max(1, bytes / BYTES_PER_PART)), (part, from, to) -> {
+            WeightMatrix.Scratch s = part == 0 ? own : workerScratch[part];
+            int base = 0;
+            for (int i = 0; i < ms.length; i++) {
+                int r0 = Math.max(from, base);
+                int r1 = Math.min(to, base + ms[i].rows());
+                if (r0 < r1) {
+                    ms[i].dotRows(r0 - base, r1 - base, x, 0, outs[i], r0 - base, s);
+                }
+                base += ms[i].rows();
+            }
+        });
+    }
+
+    /** Decodes rows {@code [from, to)} of {@code m} into {@code dst} (row-major), split over the threads. */
+    void dequantizeRows(WeightMatrix m, int from, int to, float[] dst) {
+        long bytes = (long) (to - from) * m.rowBytes();
+        workers.run(to - from, (int) Math.max(1, bytes / BYTES_PER_PART), (part, a, b) ->
+                m.dequantizeRows(from + a, from + b, dst, a * m.cols()));
+    }
+
+    /**
+     * Stops the worker threads; the model is unusable afterwards. The file mappings are released
+     * when the garbage collector reclaims them (Java 17 has no explicit unmap).
+     */
+    @Override
+    public void close() {
+        closed = true;
+        workers.close();
     }
 }

@@ -20,9 +20,12 @@ import org.nd4j.linalg.factory.Nd4j;
  *   h   = x + Wo · attention(rope(Wq · norm(x)), rope(Wk · norm(x)), Wv · norm(x))
  *   out = h + Wdown · (silu(Wgate · norm(h)) * (Wup · norm(h)))
  * </pre>
- * with projections as ND4J matrix products and the element-wise steps (RMSNorm, RoPE, softmax,
- * SwiGLU) in plain Java over the arrays' buffers. Decode steps reuse preallocated ND4J arrays, so a
- * step allocates no off-heap memory; prefill closes its temporaries layer by layer.
+ * A decode step runs every projection as a matrix-vector product on the weights' encoded blocks
+ * ({@link WeightMatrix}), Q/K/V and gate/up each as one product over their shared input, rows split
+ * over the model's threads, with preallocated heap buffers: a step allocates only its logits.
+ * Prefill multiplies decoded weight tiles with all prompt rows at once (ND4J matrix products) and
+ * closes its off-heap temporaries as it goes. The element-wise steps (RMSNorm, RoPE, softmax,
+ * SwiGLU) are plain Java.
  *
  * <p>Not thread-safe: one session per sequence and thread.
  */
@@ -35,6 +38,12 @@ public final class LlamaSession implements AutoCloseable {
      */
     private static final long BLOCK_ELEMENTS = 1L << 24;
 
+    /** Prompt rows from which prefill decodes weight tiles for a matrix product instead of running products per row. */
+    private static final int GEMM_MIN_ROWS = 4;
+
+    /** Elements of one decoded weight tile in prefill (4 MiB of float32). */
+    private static final long TILE_ELEMENTS = 1L << 20;
+
     private final LlamaModel model;
     private final LlamaConfig c;
     private final KvCache cache;
@@ -44,26 +53,26 @@ public final class LlamaSession implements AutoCloseable {
     private int position;
     private long blockElements = BLOCK_ELEMENTS;
 
-    // decode-step buffers, allocated once: W [out, in] · x [in] needs no transpose
+    // decode-step buffers, allocated once
     private final float[] x;            // [dim] residual stream
-    private final float[] xnf;          // [dim] heap copy of xn, reused every projection
-    private final INDArray xn;          // [dim] normalized input of a projection
-    private final INDArray q;           // [queryHeads * headDim]
-    private final INDArray k;           // [kvHeads * headDim]
-    private final INDArray v;           // [kvHeads * headDim]
-    private final INDArray attn;        // [queryHeads * headDim] attention output
-    private final INDArray proj;        // [dim] output of Wo and of Wdown
-    private final INDArray gate;        // [ffnDim]
-    private final INDArray up;          // [ffnDim]
-    private final INDArray logits;      // [vocab]
-    private final float[] qf;
-    private final float[] kf;
-    private final float[] vf;
-    private final float[] attnf;
-    private final float[] gatef;
-    private final float[] upf;
+    private final float[] xn;           // [dim] normalized input of a projection
+    private final float[] qf;           // [queryHeads * headDim]
+    private final float[] kf;           // [kvHeads * headDim]
+    private final float[] vf;           // [kvHeads * headDim]
+    private final float[] attnf;        // [queryHeads * headDim] attention output
+    private final float[] proj;         // [dim] output of Wo and of Wdown
+    private final float[] gatef;        // [ffnDim]
+    private final float[] upf;          // [ffnDim]
     private final float[] cos;          // [headDim / 2] of the current position
     private final float[] sin;
+    private final float[][] qkvOut;
+    private final float[][] gateUpOut;
+    private final WeightMatrix[][] qkv;     // per layer {wq, wk, wv}: one product over shared input
+    private final WeightMatrix[][] gateUp;  // per layer {wGate, wUp}
+    private final WeightMatrix[][] wo;      // per layer {wo}
+    private final WeightMatrix[][] wDown;   // per layer {wDown}
+    private final WeightMatrix[] output;
+    private final float[][] projOut;
     private float[] probs = new float[0];     // [queryHeads, slots] of the engine's own attention
     private float[] keyRows = new float[0];   // [slots, headDim] of one storage head
     private float[] slotScores = new float[0]; // [slots] of one query head
@@ -90,23 +99,30 @@ public final class LlamaSession implements AutoCloseable {
         int qDim = c.queryHeads() * c.headDim();
         int kvDim = c.kvHeads() * c.headDim();
         x = new float[c.dim()];
-        xnf = new float[c.dim()];
-        xn = vector(c.dim());
-        q = vector(qDim);
-        k = vector(kvDim);
-        v = vector(kvDim);
-        attn = vector(qDim);
-        proj = vector(c.dim());
-        gate = vector(c.ffnDim());
-        up = vector(c.ffnDim());
-        logits = vector(c.vocabSize());
+        xn = new float[c.dim()];
         qf = new float[qDim];
         kf = new float[kvDim];
         vf = new float[kvDim];
         attnf = new float[qDim];
+        proj = new float[c.dim()];
         gatef = new float[c.ffnDim()];
         upf = new float[c.ffnDim()];
         cos = new float[c.headDim() / 2];
+        qkvOut = new float[][] {qf, kf, vf};
+        gateUpOut = new float[][] {gatef, upf};
+        qkv = new WeightMatrix[c.layers()][];
+        gateUp = new WeightMatrix[c.layers()][];
+        wo = new WeightMatrix[c.layers()][];
+        wDown = new WeightMatrix[c.layers()][];
+        output = new WeightMatrix[] {model.output()};
+        projOut = new float[][] {proj};
+        for (int l = 0; l < c.layers(); l++) {
+            LlamaModel.Layer w = model.layer(l);
+            qkv[l] = new WeightMatrix[] {w.wq(), w.wk(), w.wv()};
+            gateUp[l] = new WeightMatrix[] {w.wGate(), w.wUp()};
+            wo[l] = new WeightMatrix[] {w.wo()};
+            wDown[l] = new WeightMatrix[] {w.wDown()};
+        }
         sin = new float[c.headDim() / 2];
     }
 
@@ -184,12 +200,10 @@ public final class LlamaSession implements AutoCloseable {
         float[] vs = new float[t * kvDim];  // [T, kvHeads * headDim]
         for (int r0 = 0; r0 < t; r0 += blockRows) {
             int n = Math.min(t - r0, blockRows);
-            try (Temporaries tmp = new Temporaries()) {
-                INDArray xn = tmp.add(normalizedRows(xs, r0, n, w.attnNorm()));                     // [n, dim]
-                copyRows(tmp.add(Nd4j.matmul(xn, w.wq(), false, true, false)), qs, r0 * qDim);    // [n, qDim]
-                copyRows(tmp.add(Nd4j.matmul(xn, w.wk(), false, true, false)), ks, r0 * kvDim);   // [n, kvDim]
-                copyRows(tmp.add(Nd4j.matmul(xn, w.wv(), false, true, false)), vs, r0 * kvDim);   // [n, kvDim]
-            }
+            float[] xn = normalizedRows(xs, r0, n, w.attnNorm());                     // [n, dim]
+            project(xn, n, w.wq(), qs, r0 * qDim);    // [n, qDim]
+            project(xn, n, w.wk(), ks, r0 * kvDim);   // [n, kvDim]
+            project(xn, n, w.wv(), vs, r0 * kvDim);   // [n, kvDim]
         }
         for (int i = 0; i < t; i++) {
             addBias(qs, i * qDim, w.bq());
@@ -204,19 +218,19 @@ public final class LlamaSession implements AutoCloseable {
         float[] vHeads = headsMajor(vs, t, c.kvHeads());      // [kvHeads, T, headDim]
         float[] attended = causalAttention(qHeads, kHeads, vHeads, t); // [T, queryHeads * headDim]
 
+        float[] delta = new float[blockRows * dim];
+        float[] g = new float[blockRows * c.ffnDim()];
+        float[] u = new float[blockRows * c.ffnDim()];
         for (int r0 = 0; r0 < t; r0 += blockRows) {
             int n = Math.min(t - r0, blockRows);
-            try (Temporaries tmp = new Temporaries()) {
-                INDArray a = tmp.add(Nd4j.create(Arrays.copyOfRange(attended, r0 * qDim, (r0 + n) * qDim),
-                        new long[] {n, qDim}, DataType.FLOAT));                                     // [n, qDim]
-                addRows(xs, r0 * dim, rows(tmp.add(Nd4j.matmul(a, w.wo(), false, true, false))));   // [n, dim]
-                INDArray xn = tmp.add(normalizedRows(xs, r0, n, w.ffnNorm()));                      // [n, dim]
-                float[] g = rows(tmp.add(Nd4j.matmul(xn, w.wGate(), false, true, false)));          // [n, ffnDim]
-                float[] u = rows(tmp.add(Nd4j.matmul(xn, w.wUp(), false, true, false)));            // [n, ffnDim]
-                swiglu(g, u);
-                INDArray hidden = tmp.add(Nd4j.create(g, new long[] {n, c.ffnDim()}, DataType.FLOAT));
-                addRows(xs, r0 * dim, rows(tmp.add(Nd4j.matmul(hidden, w.wDown(), false, true, false)))); // [n, dim]
-            }
+            project(Arrays.copyOfRange(attended, r0 * qDim, (r0 + n) * qDim), n, w.wo(), delta, 0);   // [n, dim]
+            addRows(xs, r0 * dim, delta, n * dim);
+            float[] xn = normalizedRows(xs, r0, n, w.ffnNorm());   // [n, dim]
+            project(xn, n, w.wGate(), g, 0);                       // [n, ffnDim]
+            project(xn, n, w.wUp(), u, 0);                         // [n, ffnDim]
+            swiglu(g, u, n * c.ffnDim());
+            project(g, n, w.wDown(), delta, 0);                    // [n, dim]
+            addRows(xs, r0 * dim, delta, n * dim);
         }
         try (Temporaries tmp = new Temporaries()) {
             cache.prefill(l,
@@ -228,16 +242,54 @@ public final class LlamaSession implements AutoCloseable {
     }
 
     /** RMSNorm of residual rows {@code [r0, r0 + n)} into a new {@code [n, dim]} array. */
-    private INDArray normalizedRows(float[] xs, int r0, int n, float[] weight) {
+    private float[] normalizedRows(float[] xs, int r0, int n, float[] weight) {
         int dim = c.dim();
-        INDArray out = Nd4j.create(DataType.FLOAT, n, dim);
-        FloatBuffer ob = out.data().asNioFloat();
+        float[] out = new float[n * dim];
         float[] row = new float[dim];
         for (int i = 0; i < n; i++) {
             rmsNorm(xs, (r0 + i) * dim, weight, row);
-            ob.put(i * dim, row);
+            System.arraycopy(row, 0, out, i * dim, dim);
         }
         return out;
+    }
+
+    /**
+     * {@code out[outOff + i * rows + r] = (W · in_i)[r]} for {@code n} input rows {@code in [n, cols]}.
+     * A few rows run as matrix-vector products on the encoded blocks; more decode {@code W} a tile
+     * of rows at a time (never the whole matrix) and multiply each tile with every input row in one
+     * ND4J matrix product, so the decoding is paid once per tile, not once per token.
+     */
+    private void project(float[] in, int n, WeightMatrix w, float[] out, int outOff) {
+        int rows = w.rows();
+        int cols = w.cols();
+        if (n < GEMM_MIN_ROWS) {
+            float[] xi = new float[cols];
+            float[][] oi = {new float[rows]};
+            WeightMatrix[] one = {w};
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(in, i * cols, xi, 0, cols);
+                model.matVec(xi, one, oi);
+                System.arraycopy(oi[0], 0, out, outOff + i * rows, rows);
+            }
+            return;
+        }
+        int tileRows = (int) Math.max(1, Math.min(rows, TILE_ELEMENTS / cols));
+        float[] tile = new float[tileRows * cols];
+        try (Temporaries tmp = new Temporaries()) {
+            INDArray x = tmp.add(Nd4j.create(in, new long[] {n, cols}, DataType.FLOAT));   // [n, cols]
+            for (int r0 = 0; r0 < rows; r0 += tileRows) {
+                int tr = Math.min(tileRows, rows - r0);
+                model.dequantizeRows(w, r0, r0 + tr, tile);
+                try (Temporaries t = new Temporaries()) {
+                    INDArray wt = t.add(Nd4j.create(tr == tileRows ? tile : Arrays.copyOf(tile, tr * cols),
+                            new long[] {tr, cols}, DataType.FLOAT));                            // [tr, cols]
+                    FloatBuffer y = t.add(Nd4j.matmul(x, wt, false, true, false)).data().asNioFloat(); // [n, tr]
+                    for (int i = 0; i < n; i++) {
+                        y.get(i * tr, out, outOff + i * rows + r0, tr);
+                    }
+                }
+            }
+        }
     }
 
     /**
@@ -309,9 +361,10 @@ public final class LlamaSession implements AutoCloseable {
         for (int l = 0; l < c.layers(); l++) {
             LlamaModel.Layer w = model.layer(l);
             normalizeResidual(w.attnNorm());
-            project(w.wq(), xn, q, qf, w.bq());   // [queryHeads * headDim]
-            project(w.wk(), xn, k, kf, w.bk());   // [kvHeads * headDim]
-            project(w.wv(), xn, v, vf, w.bv());   // [kvHeads * headDim]
+            model.matVec(xn, qkv[l], qkvOut);   // [queryHeads * headDim], [kvHeads * headDim] x 2
+            addBias(qf, 0, w.bq());
+            addBias(kf, 0, w.bk());
+            addBias(vf, 0, w.bv());
             rope(qf, 0, c.queryHeads());
             rope(kf, 0, c.kvHeads());
             cache.append(l, kf, vf, position);
@@ -320,17 +373,14 @@ public final class LlamaSession implements AutoCloseable {
             } else {
                 attendOverView(l);
             }
-            attn.data().asNioFloat().put(0, attnf);
-            matVec(w.wo(), attn, proj);
-            addInto(x, proj);
+            model.matVec(attnf, wo[l], projOut);
+            addRows(x, 0, proj);
 
             normalizeResidual(w.ffnNorm());
-            project(w.wGate(), xn, gate, gatef, null);   // [ffnDim]
-            project(w.wUp(), xn, up, upf, null);         // [ffnDim]
+            model.matVec(xn, gateUp[l], gateUpOut);   // [ffnDim] x 2
             swiglu(gatef, upf);
-            gate.data().asNioFloat().put(0, gatef);
-            matVec(w.wDown(), gate, proj);
-            addInto(x, proj);
+            model.matVec(gatef, wDown[l], projOut);
+            addRows(x, 0, proj);
         }
         position++;
         return logitsOfResidual();
@@ -406,9 +456,8 @@ public final class LlamaSession implements AutoCloseable {
 
     private float[] logitsOfResidual() {
         normalizeResidual(model.outputNorm());
-        matVec(model.output(), xn, logits);  // [vocab]
         float[] out = new float[c.vocabSize()];
-        logits.data().asNioFloat().get(0, out);
+        model.matVec(xn, output, new float[][] {out});  // [vocab]
         return out;
     }
 
@@ -423,29 +472,12 @@ public final class LlamaSession implements AutoCloseable {
         if (token < 0 || token >= c.vocabSize()) {
             throw new IllegalArgumentException("token id " + token + " is outside the vocabulary [0, " + c.vocabSize() + ")");
         }
-        // a row view shares the embedding's buffer; toFloatVector copies just that row to the heap
-        System.arraycopy(model.tokenEmbedding().getRow(token).toFloatVector(), 0, dst, offset, c.dim());
-    }
-
-    /** {@code y = W x (+ b)} into the preallocated vector {@code out} and its heap copy. */
-    private static void project(INDArray w, INDArray in, INDArray out, float[] outf, float[] bias) {
-        matVec(w, in, out);
-        out.data().asNioFloat().get(0, outf);
-        addBias(outf, 0, bias);
-    }
-
-    /**
-     * {@code out = W in} for a row-major {@code [rows, cols]} matrix: BLAS gemv, which streams the
-     * matrix about three times faster here than a general matrix product with one column.
-     */
-    private static void matVec(INDArray w, INDArray in, INDArray out) {
-        Nd4j.getBlasWrapper().level2().gemv('c', 'N', 1.0, w, in, 0.0, out);
+        model.tokenEmbedding().row(token, dst, offset);
     }
 
     /** {@code xn = rmsNorm(x) * weight}, the input of the next projections. */
     private void normalizeResidual(float[] weight) {
-        rmsNorm(x, 0, weight, xnf);
-        xn.data().asNioFloat().put(0, xnf);
+        rmsNorm(x, 0, weight, xn);
     }
 
     /** {@code out = src / sqrt(mean(src^2) + eps) * weight} over {@code src[offset, offset + dim)}. */
@@ -511,7 +543,12 @@ public final class LlamaSession implements AutoCloseable {
 
     /** {@code gate = silu(gate) * up}, element-wise. */
     private static void swiglu(float[] g, float[] u) {
-        for (int i = 0; i < g.length; i++) {
+        swiglu(g, u, g.length);
+    }
+
+    /** The first {@code n} elements of {@code gate = silu(gate) * up}. */
+    private static void swiglu(float[] g, float[] u, int n) {
+        for (int i = 0; i < n; i++) {
             g[i] = g[i] / (1f + (float) Math.exp(-g[i])) * u[i];
         }
     }
@@ -526,20 +563,13 @@ public final class LlamaSession implements AutoCloseable {
 
     /** {@code x[offset + i] += delta[i]} over all of {@code delta}. */
     private static void addRows(float[] x, int offset, float[] delta) {
-        for (int i = 0; i < delta.length; i++) {
+        addRows(x, offset, delta, delta.length);
+    }
+
+    /** {@code x[offset + i] += delta[i]} for {@code i < n}. */
+    private static void addRows(float[] x, int offset, float[] delta, int n) {
+        for (int i = 0; i < n; i++) {
             x[offset + i] += delta[i];
-        }
-    }
-
-    /** Copies a fresh, contiguous array into {@code dst} from {@code offset} on. */
-    private static void copyRows(INDArray a, float[] dst, int offset) {
-        a.data().asNioFloat().get(0, dst, offset, (int) a.length());
-    }
-
-    private static void addInto(float[] x, INDArray delta) {
-        FloatBuffer d = delta.data().asNioFloat();
-        for (int i = 0; i < x.length; i++) {
-            x[i] += d.get(i);
         }
     }
 
@@ -562,16 +592,9 @@ public final class LlamaSession implements AutoCloseable {
         return out;
     }
 
-    private static INDArray vector(int n) {
-        return Nd4j.create(DataType.FLOAT, n);
-    }
-
     @Override
     public void close() {
         cache.close();
-        for (INDArray a : List.of(xn, q, k, v, attn, proj, gate, up, logits)) {
-            a.close();
-        }
     }
 
     /** Off-heap arrays to free together, so prefill leaves nothing for the garbage collector. */

@@ -147,16 +147,36 @@ public record RandomModel(String architecture, int dim, int layers, int heads, i
     /**
      * One weight matrix of {@code rows} rows and {@code cols} columns (ggml dims {@code [cols, rows]}).
      * Types the writer cannot encode get random valid blocks instead; a Q4_K model stores its
-     * down-projection and output as Q6_K, as the Q4_K_M downloads do.
+     * down-projection and output as Q6_K, as the Q4_K_M downloads do, and rows that the chosen type's
+     * blocks do not divide fall back as llama-quantize does (see {@link #quantizeFallback}).
      */
     private void matrix(GgufWriter w, Random r, String name, int cols, int rows, double std) {
-        GgmlType t = type == GgmlType.Q4_K && (name.contains("ffn_down") || name.equals("output.weight"))
-                ? GgmlType.Q6_K : type;
+        GgmlType t = quantizeFallback(type == GgmlType.Q4_K && (name.contains("ffn_down") || name.equals("output.weight"))
+                ? GgmlType.Q6_K : type, cols);
         long[] dims = {cols, rows};
         switch (t) {
             case F32, F16, Q8_0 -> w.tensor(name, t, dims, gaussian(r, cols * rows, std));
             default -> w.rawTensor(name, t, dims, randomBlocks(t, cols * rows, std, r));
         }
+    }
+
+    /**
+     * The type llama-quantize stores a row of {@code cols} elements in when {@code wanted}'s blocks do
+     * not divide it: a K-quant falls back to the 32-element type of similar precision (Q4_K to Q5_0,
+     * Q5_K to Q5_1, Q6_K to Q8_0), and a row that even 32 does not divide is stored as F16. This is
+     * why a Q4_K_M download of a model 64 wide holds Q5_0, Q8_0 and F16 tensors and no K-quant.
+     */
+    static GgmlType quantizeFallback(GgmlType wanted, int cols) {
+        if (cols % wanted.blockSize() == 0) {
+            return wanted;
+        }
+        GgmlType smaller = switch (wanted) {
+            case Q4_K -> GgmlType.Q5_0;
+            case Q5_K -> GgmlType.Q5_1;
+            case Q6_K -> GgmlType.Q8_0;
+            default -> wanted;
+        };
+        return cols % smaller.blockSize() == 0 ? smaller : GgmlType.F16;
     }
 
     /** Random blocks of {@code type} whose decoded values have roughly the given spread. */
@@ -168,6 +188,38 @@ public record RandomModel(String architecture, int dim, int layers, int heads, i
                 case Q4_0 -> {
                     b.putShort(Halfs.floatToHalf((float) (std / 4)));
                     randomBytes(b, 16, r);
+                }
+                case Q4_1 -> {
+                    float d = (float) (std / 4);
+                    b.putShort(Halfs.floatToHalf(d));
+                    b.putShort(Halfs.floatToHalf(-7.5f * d));
+                    randomBytes(b, 16, r);
+                }
+                case Q5_0 -> {
+                    b.putShort(Halfs.floatToHalf((float) (std / 8)));
+                    randomBytes(b, 4 + 16, r);
+                }
+                case Q5_1 -> {
+                    float d = (float) (std / 8);
+                    b.putShort(Halfs.floatToHalf(d));
+                    b.putShort(Halfs.floatToHalf(-15.5f * d));
+                    randomBytes(b, 4 + 16, r);
+                }
+                case Q2_K -> {
+                    float d = (float) (std / 8);
+                    randomBytes(b, 16 + 64, r);
+                    b.putShort(Halfs.floatToHalf(d));
+                    b.putShort(Halfs.floatToHalf(1.5f * d));
+                }
+                case Q3_K -> {
+                    randomBytes(b, 32 + 64 + 12, r);
+                    b.putShort(Halfs.floatToHalf((float) (std / 40)));
+                }
+                case Q5_K -> {
+                    float d = (float) (std / 600);
+                    b.putShort(Halfs.floatToHalf(d));
+                    b.putShort(Halfs.floatToHalf(d * 15.5f));
+                    randomBytes(b, 12 + 32 + 128, r);
                 }
                 case Q4_K -> {
                     float d = (float) (std / 300);

@@ -2,6 +2,7 @@ package io.scopekv.bench.jmh;
 
 import io.scopekv.CacheLayout;
 import io.scopekv.KvCache;
+import io.scopekv.StorageType;
 import java.util.concurrent.TimeUnit;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -24,11 +25,14 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One decode step of one layer at the Llama-3.1-8B head shape (32 query heads, 8 KV heads, head
  * dim 128) over {@code tokens} kept tokens: {@code attend} is the cache's own kernel (append, attend,
- * a one-token Slide eviction that keeps the size constant); {@code nd4jMatmul} is the same attention
- * through ND4J's batched matmul and softmax on arrays of the same size, for the choice of kernel.
- * K/V bytes streamed per op: {@code tokens x 8 x 128 x 2 x 4}. The Vector API kernel is used
- * because the fork adds {@code jdk.incubator.vector}; override the JVM arguments without it to
- * measure the scalar kernel.
+ * a one-token Slide eviction that keeps the size constant); {@code readLimit} reads as many
+ * off-heap bytes as attend streams with a plain Vector API loop, split over the same threads: the
+ * physical limit, measured in the same run ({@link AttendBandwidthReport} prints the ratio);
+ * {@code nd4jMatmul} is the same attention through ND4J's batched matmul and softmax on float32
+ * arrays, for the choice of kernel. K/V bytes streamed per op:
+ * {@code tokens x 8 x 128 x 2 x bytes per value}. The Vector API kernel is used because the fork
+ * adds {@code jdk.incubator.vector}; override the JVM arguments without it to measure the scalar
+ * kernel.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -46,6 +50,11 @@ public class AttendBenchmark {
     @Param({"1", "2"})
     public int threads;
 
+    @Param({"FLOAT32", "BF16"})
+    public StorageType storage;
+
+    private OffHeapRead limit;
+
     private KvCache cache;
     private float[] key;
     private float[] value;
@@ -62,8 +71,9 @@ public class AttendBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         RandomTensors random = new RandomTensors(42);
-        cache = KvCache.builder(LAYOUT).policy("prefill=full,decoding=slide(W=2,R=1),scorer=oldest")
+        cache = KvCache.builder(LAYOUT).storage(storage).policy("prefill=full,decoding=slide(W=2,R=1),scorer=oldest")
                 .attentionThreads(threads).build();
+        limit = new OffHeapRead(streamedBytes(tokens, storage));
         random.prefill(cache, tokens - 2);
         key = random.vector(8 * 128);
         value = random.vector(8 * 128);
@@ -93,6 +103,16 @@ public class AttendBenchmark {
         cache.append(0, key, value, position++);
         cache.attend(0, query, out);
         return out;
+    }
+
+    /** K/V bytes one attend() step reads. */
+    static long streamedBytes(int tokens, StorageType storage) {
+        return (long) tokens * LAYOUT.kvHeads() * LAYOUT.headDim() * 2 * storage.bytes();
+    }
+
+    @Benchmark
+    public float readLimit() {
+        return limit.read(threads);
     }
 
     @Benchmark

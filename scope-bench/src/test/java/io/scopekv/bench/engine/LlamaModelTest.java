@@ -64,6 +64,20 @@ class LlamaModelTest {
     }
 
     @Test
+    void loadsAQ4KMFileWhoseRowsFellBackToSmallerBlocks() throws IOException {
+        Path file = LlamaSessionTest.fallbackModel().write(dir);
+        try (GgufFile g = GgufFile.open(file)) {
+            assertThat(g.tensor("blk.0.attn_q.weight").type()).isEqualTo(GgmlType.Q5_0);
+            assertThat(g.tensor("blk.0.ffn_up.weight").type()).isEqualTo(GgmlType.Q5_0);
+            assertThat(g.tensor("blk.0.ffn_down.weight").type()).isEqualTo(GgmlType.F16);
+            assertThat(g.tensor("output.weight").type()).isEqualTo(GgmlType.Q8_0);
+        }
+        try (LlamaModel model = LlamaModel.load(file)) {
+            assertThat(model.config().ffnDim()).isEqualTo(172);
+        }
+    }
+
+    @Test
     void namesWhatIsWrongWithAFile() throws IOException {
         Path file = RandomModel.llama(4, 2, GgmlType.F32).write(dir);
         Path missing = rewrite(file, Map.of(), Set.of("blk.1.ffn_up.weight"), null, null);

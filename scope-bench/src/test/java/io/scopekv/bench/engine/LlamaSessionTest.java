@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * dequantized weights, for a 9-token prompt and 20 decode steps, through both attention paths.
  *
  * <p>Tolerance: relative L2 error of the logits at most 1e-4 for every tensor type. Quantized models
- * (F16, BF16, Q8_0, Q4_0, Q4_K with Q6_K) meet the F32 bound here because the reference reads the
+ * (F16, BF16, every quantized type) meet the F32 bound here because the reference reads the
  * same dequantized weights, so only float32 arithmetic separates the two; the quantization error
  * itself is bounded separately in {@link #q8ModelStaysCloseToItsFloat32Original}.
  */
@@ -47,7 +47,25 @@ class LlamaSessionTest {
                 Arguments.of("GQA BF16 biases", RandomModel.llama(4, 2, GgmlType.BF16).withBiases()),
                 Arguments.of("MHA Q4_0 tied", RandomModel.llama(4, 4, GgmlType.Q4_0).withTiedOutput()),
                 Arguments.of("GQA Q4_K + Q6_K", new RandomModel("llama", 256, 2, 4, 2, 256, 96, false, false, GgmlType.Q4_K,
-                        false, 13, 256, false)));
+                        false, 13, 256, false)),
+                Arguments.of("GQA Q4_K_M fallback rows: Q5_0 + Q8_0 + F16", fallbackModel()),
+                Arguments.of("MHA Q4_1 tied", RandomModel.llama(4, 4, GgmlType.Q4_1).withTiedOutput()),
+                Arguments.of("GQA Q5_1 biases", RandomModel.llama(4, 2, GgmlType.Q5_1).withBiases()),
+                Arguments.of("GQA Q2_K", kQuantModel(GgmlType.Q2_K)),
+                Arguments.of("GQA Q3_K", kQuantModel(GgmlType.Q3_K)),
+                Arguments.of("GQA Q5_K", kQuantModel(GgmlType.Q5_K)));
+    }
+
+    /**
+     * stories260K's shape asked for as Q4_K: no row is a multiple of 256, so llama-quantize stores
+     * 64-wide rows as Q5_0 (Q8_0 for the Q6_K-assigned output) and the 172-wide down-projection as F16.
+     */
+    static RandomModel fallbackModel() {
+        return RandomModel.llama(4, 2, GgmlType.Q4_K).withShape(64, 2, 4, 2, 172, 96, 256);
+    }
+
+    private static RandomModel kQuantModel(GgmlType type) {
+        return new RandomModel("llama", 256, 1, 4, 2, 256, 96, false, false, type, false, 17, 256, false);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -150,11 +150,11 @@ class GgufRoundTripTest {
         ByteBuffer h = ByteBuffer.allocate(128).order(ByteOrder.LITTLE_ENDIAN);
         byte[] name = "w".getBytes(StandardCharsets.UTF_8);
         h.putInt(0x46554747).putInt(3).putLong(1).putLong(0);
-        h.putLong(name.length).put(name).putInt(1).putLong(256).putInt(13 /* Q5_K */).putLong(0);
-        Path q5 = dir.resolve("q5k.gguf");
-        Files.write(q5, java.util.Arrays.copyOf(h.array(), h.position()));
-        assertThatThrownBy(() -> GgufFile.open(q5)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("tensor w").hasMessageContaining("Q5_K").hasMessageContaining("supported types: F32");
+        h.putLong(name.length).put(name).putInt(1).putLong(256).putInt(16 /* IQ2_XXS */).putLong(0);
+        Path iq2 = dir.resolve("iq2xxs.gguf");
+        Files.write(iq2, java.util.Arrays.copyOf(h.array(), h.position()));
+        assertThatThrownBy(() -> GgufFile.open(iq2)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("tensor w").hasMessageContaining("IQ2_XXS").hasMessageContaining("supported types: F32");
 
         h.clear();
         h.putInt(0x46554747).putInt(1).putInt(0).putInt(0);

@@ -47,7 +47,7 @@ public record CumulativeAttention(boolean fromPrefill) implements DecodingScorer
     }
 
     @Override
-    public State newState(int heads, int capacity) {
+    public State newState(int heads, int headDim, int capacity) {
         return new SlotScores(heads, capacity, 1, true);
     }
 }

@@ -19,7 +19,7 @@ public record CurrentAttention() implements DecodingScorer {
     }
 
     @Override
-    public State newState(int heads, int capacity) {
+    public State newState(int heads, int headDim, int capacity) {
         return new SlotScores(heads, capacity, 1, false);
     }
 }

@@ -20,7 +20,7 @@ public record OldestFirst() implements DecodingScorer {
     }
 
     @Override
-    public State newState(int heads, int capacity) {
+    public State newState(int heads, int headDim, int capacity) {
         return new PositionalState((head, position, step) -> -(float) position);
     }
 }

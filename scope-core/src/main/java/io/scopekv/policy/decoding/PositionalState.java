@@ -25,7 +25,7 @@ final class PositionalState implements DecodingScorer.State {
     }
 
     @Override
-    public void onAppend(int head, int slot) {
+    public void onAppend(int head, int slot, float[] key, int offset) {
     }
 
     @Override

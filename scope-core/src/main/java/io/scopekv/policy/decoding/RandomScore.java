@@ -19,7 +19,7 @@ public record RandomScore(long seed) implements DecodingScorer {
     }
 
     @Override
-    public State newState(int heads, int capacity) {
+    public State newState(int heads, int headDim, int capacity) {
         return new PositionalState((head, position, step) -> unitFloat(mix(seed ^ mix(step * 0x9E3779B97F4A7C15L + head) ^ position)));
     }
 

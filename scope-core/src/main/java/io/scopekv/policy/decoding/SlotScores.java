@@ -26,7 +26,7 @@ final class SlotScores implements DecodingScorer.State {
     }
 
     @Override
-    public void onAppend(int head, int slot) {
+    public void onAppend(int head, int slot, float[] key, int offset) {
         Arrays.fill(rings[head], slot * depth, slot * depth + depth, 0f);
     }
 

@@ -27,7 +27,7 @@ public record WindowAttention(int k) implements DecodingScorer {
     }
 
     @Override
-    public State newState(int heads, int capacity) {
+    public State newState(int heads, int headDim, int capacity) {
         return new SlotScores(heads, capacity, k, false);
     }
 }

@@ -1,0 +1,155 @@
+package io.scopekv.bench.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.scopekv.bench.gguf.GgmlQuants;
+import io.scopekv.bench.gguf.GgmlType;
+import io.scopekv.bench.gguf.Halfs;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The block kernels against the dequantizer: every row's dot product with a vector, computed on the
+ * encoded blocks (plain Java and Vector API kernels), equals the float64 dot product of the
+ * dequantized row within float32 rounding of a 512-term sum: {@code 2e-6 * sum_i |w_i x_i|}.
+ */
+class WeightMatrixTest {
+
+    private static final int ROWS = 37;
+    private static final int COLS = 512;
+
+    /** Random but valid blocks: every scale is a finite, moderate binary16. */
+    static ByteBuffer randomMatrix(GgmlType type, int rows, int cols, long seed) {
+        Random r = new Random(seed);
+        int n = rows * cols;
+        ByteBuffer b = ByteBuffer.allocate((int) type.bytesFor(n)).order(ByteOrder.LITTLE_ENDIAN);
+        switch (type) {
+            case F32 -> {
+                for (int i = 0; i < n; i++) {
+                    b.putFloat((float) r.nextGaussian());
+                }
+            }
+            case F16 -> {
+                for (int i = 0; i < n; i++) {
+                    b.putShort(Halfs.floatToHalf((float) r.nextGaussian()));
+                }
+            }
+            case BF16 -> {
+                for (int i = 0; i < n; i++) {
+                    b.putShort((short) (Float.floatToIntBits((float) r.nextGaussian()) >>> 16));
+                }
+            }
+            default -> {
+                r.nextBytes(b.array());
+                int blocks = n / type.blockSize();
+                for (int k = 0; k < blocks; k++) {
+                    int p = k * type.blockBytes();
+                    switch (type) {
+                        case Q8_0, Q4_0 -> b.putShort(p, Halfs.floatToHalf(0.01f + r.nextFloat() * 0.05f));
+                        case Q4_K -> {
+                            b.putShort(p, Halfs.floatToHalf(0.001f + r.nextFloat() * 0.01f));
+                            b.putShort(p + 2, Halfs.floatToHalf(0.001f + r.nextFloat() * 0.01f));
+                        }
+                        case Q6_K -> b.putShort(p + 208, Halfs.floatToHalf(0.001f + r.nextFloat() * 0.01f));
+                        default -> throw new IllegalArgumentException("no random blocks for " + type);
+                    }
+                }
+            }
+        }
+        return b.rewind();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q6_K"})
+    void blockDotProductsMatchTheDequantizedRows(GgmlType type) {
+        ByteBuffer bytes = randomMatrix(type, ROWS, COLS, type.ordinal());
+        WeightMatrix m = WeightMatrix.of("w", type, ROWS, COLS, bytes);
+        float[] dense = new float[ROWS * COLS];
+        GgmlQuants.dequantize(type, bytes.duplicate(), dense, 0, dense.length);
+        float[] x = new float[COLS + 3];
+        Random r = new Random(3);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
+        for (RowKernel kernel : List.of(RowKernel.scalar(), RowKernel.create())) {
+            float[] out = new float[ROWS + 2];
+            // an interior range of rows, an offset input and an offset output
+            m.dotRows(1, ROWS, x, 3, out, 2, new WeightMatrix.Scratch(kernel));
+            for (int row = 1; row < ROWS; row++) {
+                double exact = 0;
+                double magnitude = 0;
+                for (int i = 0; i < COLS; i++) {
+                    exact += (double) dense[row * COLS + i] * x[3 + i];
+                    magnitude += Math.abs((double) dense[row * COLS + i] * x[3 + i]);
+                }
+                assertThat((double) out[row + 1]).as("%s %s row %d", type, kernel.getClass().getSimpleName(), row)
+                        .isCloseTo(exact, org.assertj.core.data.Offset.offset(2e-6 * magnitude));
+            }
+            float[] row = new float[COLS];
+            m.row(5, row, 0);
+            assertThat(row).containsExactly(java.util.Arrays.copyOfRange(dense, 5 * COLS, 6 * COLS));
+        }
+    }
+
+    @Test
+    void halfKernelDecodesEveryBitPattern() {
+        RowKernel vector = RowKernel.create();
+        short[] halves = new short[16];
+        float[] x = new float[16];
+        for (int bits = 0; bits < 65536; bits++) {
+            // the pattern in one lane (which lane varies), +0 and weight 0 in the others
+            int lane = bits % 16;
+            java.util.Arrays.fill(halves, (short) 0);
+            java.util.Arrays.fill(x, 0f);
+            halves[lane] = (short) bits;
+            x[lane] = 1f;
+            float expected = Halfs.halfToFloat(bits);
+            float actual = vector.f16(halves, 0, x, 0, 16);
+            if (Float.isNaN(expected)) {
+                assertThat(actual).as("half 0x%04x", bits).isNaN();
+            } else {
+                // -0 + 0 is +0: a sum cannot show the sign of zero
+                assertThat(actual).as("half 0x%04x", bits).isEqualTo(expected == 0 ? 0f : expected);
+            }
+        }
+    }
+
+    @Test
+    void rowSplitsDoNotChangeResults() {
+        GgmlType type = GgmlType.Q4_K;
+        WeightMatrix m = WeightMatrix.of("w", type, ROWS, COLS, randomMatrix(type, ROWS, COLS, 9));
+        float[] x = new float[COLS];
+        Random r = new Random(4);
+        for (int i = 0; i < COLS; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
+        float[] whole = new float[ROWS];
+        WeightMatrix.Scratch s = new WeightMatrix.Scratch(RowKernel.create());
+        m.dotRows(0, ROWS, x, 0, whole, 0, s);
+        float[] split = new float[ROWS];
+        try (Workers workers = new Workers(3)) {
+            for (int repeat = 0; repeat < 50; repeat++) {
+                workers.run(ROWS, 3, (part, from, to) ->
+                        m.dotRows(from, to, x, 0, split, from, new WeightMatrix.Scratch(RowKernel.create())));
+                assertThat(split).containsExactly(whole);
+            }
+        }
+    }
+
+    @Test
+    void rejectsBadShapes() {
+        assertThatThrownBy(() -> WeightMatrix.of("w", GgmlType.Q4_K, 2, 100, ByteBuffer.allocate(0)))
+                .hasMessageContaining("w").hasMessageContaining("100").hasMessageContaining("Q4_K");
+        assertThatThrownBy(() -> WeightMatrix.of("w", GgmlType.Q8_0, 2, 64, ByteBuffer.allocate(100)))
+                .hasMessageContaining("needs 136 bytes, got 100");
+        WeightMatrix m = WeightMatrix.of("w", GgmlType.F32, 2, 4, ByteBuffer.allocate(32));
+        assertThatThrownBy(() -> m.row(2, new float[4], 0)).isInstanceOf(IndexOutOfBoundsException.class)
+                .hasMessageContaining("matrix w");
+    }
+}
