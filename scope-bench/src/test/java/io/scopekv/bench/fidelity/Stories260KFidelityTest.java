@@ -55,7 +55,10 @@ class Stories260KFidelityTest {
             Set<Integer> eos = Set.of(tokenizer.eosId());
             List<Sequence> sequences = FidelityExperiment.sequences(model, List.of(tokenizer.encodePrompt(opening)), eos,
                     settings);
-            assertThat(tokenizer.decode(sequences.get(0).prompt(), true)).startsWith(" " + opening);
+            // 32 tokens cut the opening short: the prompt is its start, SentencePiece's space prefix included
+            String prompt = tokenizer.decode(sequences.get(0).prompt(), true);
+            assertThat(prompt).hasSizeGreaterThan(60);
+            assertThat(" " + opening).startsWith(prompt);
             List<MiniExperiment.Policy> policies = List.of(new MiniExperiment.Policy("full", "prefill=full"),
                     new MiniExperiment.Policy("slide", "prefill=full,decoding=slide(W=4,R=2)"),
                     new MiniExperiment.Policy("h2o", "prefill=full,decoding=h2o(W=4,R=2),scorer=cumulative(prefill=1)"));
