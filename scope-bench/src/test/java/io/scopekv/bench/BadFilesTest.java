@@ -175,5 +175,10 @@ class BadFilesTest {
             throw new java.io.EOFException();
         })).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("scope-bench x: EOFException\n");
+        err.reset();
+        assertThat(Commands.execute("x", options, new String[0], System.out, errStream, parsed -> {
+            throw new java.nio.file.NoSuchFileException("/proc/x");
+        })).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("scope-bench x: /proc/x: no such file or directory\n");
     }
 }
