@@ -22,6 +22,7 @@ import io.scopekv.policy.prefill.FullPrefill;
 import io.scopekv.policy.prefill.PyramidKvPrefill;
 import io.scopekv.policy.prefill.SnapKvPrefill;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -96,7 +97,9 @@ public final class MiniExperiment {
      * @param correct               answers whose every token was generated right
      * @param peakLiveBytes         the largest live KV bytes of any task
      * @param selectionsPerTask     steps on which the busiest layer ran selection, mean per task
-     * @param decodeTokensPerSecond generated tokens over decode time, all tasks together
+     * @param decodeTokensPerSecond the median over tasks of each task's decoded tokens over its
+     *                              decode time: a burst of load on a shared machine moves a few
+     *                              tasks, not the median
      */
     public record Row(Policy policy, int tasks, long answers, long correct, long peakLiveBytes, double selectionsPerTask,
                       double decodeTokensPerSecond) {
@@ -110,21 +113,35 @@ public final class MiniExperiment {
     private MiniExperiment() {
     }
 
-    /** The decoding budget W for a share of the response. */
-    public static int window(TaskConfig task, double share) {
-        return Math.max(2, (int) Math.round(share * task.responseLength()));
+    /** The decoding budget W for a share of a response of {@code responseLength} tokens. */
+    public static int window(int responseLength, double share) {
+        return Math.max(2, (int) Math.round(share * responseLength));
     }
 
     /** The paper's rows for a task size (see the class comment for the budgets). */
     public static List<Policy> paperTable(TaskConfig task) {
-        int n = task.responseLength();
-        int kept = Math.max(9, (int) Math.round(PREFILL_SHARE * task.promptLength()));
+        return paperTable(task.promptLength(), task.responseLength());
+    }
+
+    /**
+     * The paper's rows for a prompt of {@code promptLength} tokens and a response of
+     * {@code responseLength} (see the class comment for the budgets).
+     *
+     * @throws IllegalArgumentException when either length is below 2
+     */
+    public static List<Policy> paperTable(int promptLength, int responseLength) {
+        if (promptLength < 2 || responseLength < 2) {
+            throw new IllegalArgumentException("the paper's table needs a prompt and a response of at least 2 tokens, was "
+                    + promptLength + " and " + responseLength);
+        }
+        int n = responseLength;
+        int kept = Math.max(9, (int) Math.round(PREFILL_SHARE * promptLength));
         SnapKvPrefill snapKv = new SnapKvPrefill(kept, 8, 7);
         FullPrefill full = new FullPrefill();
         List<Policy> rows = new ArrayList<>();
         rows.add(new Policy("Full cache", FULL, CachePolicy.full()));
         for (double share : SHARES) {
-            int w = window(task, share);
+            int w = window(n, share);
             int r = w / 2;
             String pct = percent(share);
             rows.add(new Policy("SCOPE Slide, " + pct, SCOPE, CachePolicy.of(full, new Slide(w, r))));
@@ -136,12 +153,12 @@ public final class MiniExperiment {
         rows.add(new Policy("SnapKV prefill-only", PROMPT_COMPRESSED, CachePolicy.of(snapKv, new NoEviction())));
         rows.add(new Policy("PyramidKV prefill-only", PROMPT_COMPRESSED,
                 CachePolicy.of(new PyramidKvPrefill(kept, 8, 20, 7), new NoEviction())));
-        int w25 = window(task, 0.25);
+        int w25 = window(n, 0.25);
         rows.add(new Policy("SnapKV + Slide, 25%", PROMPT_COMPRESSED, CachePolicy.of(snapKv, new Slide(w25, w25 / 2))));
         // beyond the paper, which ranks decoding tokens by the current step's attention: the same
         // budgets ranked by attention accumulated since each token entered the cache (H2O's score)
         for (double share : SHARES) {
-            int w = window(task, share);
+            int w = window(n, share);
             int r = w / 2;
             rows.add(new Policy("SCOPE Slide, accumulated scores, " + percent(share), SCOPE_ACCUMULATED,
                     CachePolicy.of(full, new Slide(w, r, new CumulativeAttention(false)))));
@@ -165,6 +182,10 @@ public final class MiniExperiment {
      * @throws IllegalArgumentException for a non-positive task count
      */
     public static Row run(MiniModel model, Policy policy, int tasks, AttentionPath path) {
+        return run(model, policy, tasks, path, () -> { });
+    }
+
+    private static Row run(MiniModel model, Policy policy, int tasks, AttentionPath path, Runnable taskDone) {
         if (tasks < 1) {
             throw new IllegalArgumentException("tasks must be at least 1, was " + tasks);
         }
@@ -177,8 +198,7 @@ public final class MiniExperiment {
         long correct = 0;
         long peak = 0;
         long selections = 0;
-        long decodeNanos = 0;
-        long decoded = 0;
+        double[] rates = new double[tasks];
         for (int i = 0; i < tasks; i++) {
             MiniTask task = MiniTask.eval(config, FIRST_TASK + i);
             Generator.Result result;
@@ -191,11 +211,13 @@ public final class MiniExperiment {
             correct += task.correctAnswers(result.tokens());
             peak = Math.max(peak, stats.peakLiveBytes());
             selections += stats.selectionSteps();
-            decodeNanos += result.decodeNanos();
-            decoded += Math.max(0, result.tokens().length - 1);
+            long decoded = Math.max(0, result.tokens().length - 1);
+            rates[i] = result.decodeNanos() == 0 ? 0 : decoded / (result.decodeNanos() / 1e9);
+            taskDone.run();
         }
-        return new Row(policy, tasks, answers, correct, peak, (double) selections / tasks,
-                decodeNanos == 0 ? 0 : decoded / (decodeNanos / 1e9));
+        Arrays.sort(rates);
+        double median = tasks % 2 == 1 ? rates[tasks / 2] : (rates[tasks / 2 - 1] + rates[tasks / 2]) / 2;
+        return new Row(policy, tasks, answers, correct, peak, (double) selections / tasks, median);
     }
 
     /**
@@ -203,12 +225,21 @@ public final class MiniExperiment {
      * per policy runs first, so that the first rows do not pay for the JIT's warm-up in tokens/s.
      */
     public static List<Row> run(MiniModel model, List<Policy> policies, int tasks, AttentionPath path, Consumer<Row> done) {
+        return run(model, policies, tasks, path, done, () -> { });
+    }
+
+    /**
+     * As {@link #run(MiniModel, List, int, AttentionPath, Consumer)}, calling {@code taskDone} after
+     * every task, warm-up tasks included: {@code policies.size() x (tasks + 1)} calls in all.
+     */
+    public static List<Row> run(MiniModel model, List<Policy> policies, int tasks, AttentionPath path, Consumer<Row> done,
+                                Runnable taskDone) {
         for (Policy p : policies) {
-            run(model, p, 1, path);
+            run(model, p, 1, path, taskDone);
         }
         List<Row> rows = new ArrayList<>();
         for (Policy p : policies) {
-            Row row = run(model, p, tasks, path);
+            Row row = run(model, p, tasks, path, taskDone);
             rows.add(row);
             done.accept(row);
         }
@@ -255,7 +286,7 @@ public final class MiniExperiment {
     public static String markdown(List<Row> rows) {
         Row reference = fullRow(rows);
         StringBuilder out = new StringBuilder(
-                "| policy | answers right | peak KV memory (% of full) | selections per task | decode tokens/s |\n"
+                "| policy | answers right | peak KV memory (% of full) | selections per task | decode tokens/s (median of tasks) |\n"
                         + "|---|---:|---:|---:|---:|\n");
         for (Row r : rows) {
             out.append(String.format(Locale.ROOT, "| %s | %.1f%% | %.1f%% | %.1f | %.0f |%n", r.policy().label(),
