@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp scope-bench.jar io.scopekv.bench.jmh.EngineThroughput \
- *     types [threads] [attention] [TYPE ...]   random 4-layer dim-512 model (8/2 heads, ffn 1536, vocab 4096) per
+ *     types [threads] [attention] [marks=1024,4096,8192] [TYPE ...]
+ *                                              random 4-layer dim-512 model (8/2 heads, ffn 1536, vocab 4096) per
  *                                              type (default F32 F16 Q8_0 Q4_0 Q4_K Q6_K; Q4_K is Q4_K_M-like,
  *                                              Q6_K down-projection and output) at 1K, 4K and 8K of context
  *     files [threads] [attention] FILE ...     every GGUF file: memory after load, then decode speed at 256 of context
@@ -59,7 +60,7 @@ public final class EngineThroughput {
         }
         List<String> rest = new ArrayList<>(List.of(args).subList(1, args.length));
         switch (args[0]) {
-            case "types" -> types(threads(rest, 1), attention(rest), rest);
+            case "types" -> types(threads(rest, 1), attention(rest), marks(rest), rest);
             case "files" -> files(threads(rest, 1), attention(rest), rest);
             case "write8b" -> write8b(Path.of(rest.get(0)), rest.size() > 1 ? GgmlType.valueOf(rest.get(1)) : GgmlType.Q4_K);
             case "run8b" -> run8b(Path.of(rest.get(0)), rest.size() > 1 ? Integer.parseInt(rest.get(1)) : 2,
@@ -82,16 +83,23 @@ public final class EngineThroughput {
         return AttentionPath.CACHE;
     }
 
-    private static void types(int threads, AttentionPath path, List<String> names) throws IOException {
+    /** An optional {@code marks=1024,4096} argument: the contexts to time; 1K, 4K and 8K by default. */
+    private static int[] marks(List<String> rest) {
+        if (!rest.isEmpty() && rest.get(0).startsWith("marks=")) {
+            return java.util.Arrays.stream(rest.remove(0).substring(6).split(",")).mapToInt(Integer::parseInt).toArray();
+        }
+        return new int[] {1024, 4096, 8192};
+    }
+
+    private static void types(int threads, AttentionPath path, int[] marks, List<String> names) throws IOException {
         List<GgmlType> types = new ArrayList<>();
         for (String n : names.isEmpty() ? List.of("F32", "F16", "Q8_0", "Q4_0", "Q4_K", "Q6_K") : names) {
             types.add(GgmlType.valueOf(n));
         }
-        int[] marks = {1024, 4096, 8192};
         Path dir = Files.createTempDirectory("scope-engine");
         try {
             for (GgmlType type : types) {
-                Path file = RandomModel.llama(8, 2, type).withShape(512, 4, 8, 2, 1536, 4096, marks[2] + PROMPT).write(dir);
+                Path file = RandomModel.llama(8, 2, type).withShape(512, 4, 8, 2, 1536, 4096, marks[marks.length - 1] + PROMPT).write(dir);
                 try (LlamaModel model = LlamaModel.load(file, threads)) {
                     String memory = memory();
                     StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-5s %6.1f MB weights/token, %s;",
