@@ -23,6 +23,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class NdKvCache implements KvCache {
     private static final Logger LOG = LoggerFactory.getLogger(NdKvCache.class);
+    /**
+     * The most decoding slots allocated per head at prefill, whatever the strategy asks for: a
+     * budget larger than any sequence (W = 2^31 - 1) then costs what the sequence uses.
+     */
+    private static final int MAX_INITIAL_SLOTS = 4096;
 
     private final CacheLayout layout;
     private final CachePolicy policy;
@@ -108,7 +113,8 @@ public final class NdKvCache implements KvCache {
         }
         int[][] kept = prefillSelector.keptIndices(input);
         int maxKept = Arrays.stream(kept).mapToInt(a -> a.length).max().orElse(0);
-        LayerStore store = new LayerStore(heads, d, maxKept + decoding.initialDecodingSlots(), layout.storage());
+        LayerStore store = new LayerStore(heads, d, maxKept + Math.min(decoding.initialDecodingSlots(), MAX_INITIAL_SLOTS),
+                layout.storage());
         state.store = store;
         state.scores = decoding.scorer().newState(heads, d, store.capacity());
         state.strategy = decoding.newState(layer, layout.layers(), heads);
@@ -191,7 +197,14 @@ public final class NdKvCache implements KvCache {
         LayerStore store = state.store;
         int prefillMax = Arrays.stream(state.prefillKept).max().orElse(0);
         long before = store.allocatedBytes();
-        store.grow(decoding.growthChunk(store.capacity() - prefillMax));
+        int current = store.capacity() - prefillMax;
+        int chunk = decoding.growthChunk(current);
+        int wanted = decoding.initialDecodingSlots();
+        if (current < wanted) {
+            // the initial allocation was capped: grow geometrically towards what the strategy asked for
+            chunk = Math.max(chunk, Math.min(current, wanted - current));
+        }
+        store.grow(chunk);
         state.scores.grow(store.capacity());
         usage.addAllocated(store.allocatedBytes() - before);
         LOG.debug("layer {} storage grew to {} slots per head in {} segments", layer, store.capacity(),
