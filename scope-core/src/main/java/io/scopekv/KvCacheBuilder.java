@@ -1,6 +1,5 @@
 package io.scopekv;
 
-import io.scopekv.internal.AttentionKernel;
 import io.scopekv.internal.NdKvCache;
 import io.scopekv.policy.CachePolicy;
 import io.scopekv.policy.DecodingStrategy;
@@ -130,6 +129,6 @@ public final class KvCacheBuilder {
                     + "; choose a policy that needs none of " + missing + " (e.g. prefill=keynorm, scorer=oldest)");
         }
         float effectiveScale = Float.isNaN(scale) ? (float) (1.0 / Math.sqrt(layout.headDim())) : scale;
-        return new NdKvCache(layout, policy, effectiveScale, AttentionKernel.best(), threads);
+        return NdKvCache.create(layout, policy, effectiveScale, threads);
     }
 }

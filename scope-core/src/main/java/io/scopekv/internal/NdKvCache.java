@@ -47,10 +47,21 @@ public final class NdKvCache implements KvCache {
     private float[] folded = new float[0];
 
     /**
+     * A cache on the fastest attention kernel this JVM can run. The one entry point from the API
+     * package; everything else here is package-private.
+     *
+     * @param layout  the cache layout
+     * @param policy  the policy to run
+     * @param scale   the attention softmax scale
      * @param threads threads that share one attend() call (the caller plus threads - 1 tasks in
      *                the common fork-join pool)
+     * @return a new, empty cache
      */
-    public NdKvCache(CacheLayout layout, CachePolicy policy, float scale, AttentionKernel kernel, int threads) {
+    public static KvCache create(CacheLayout layout, CachePolicy policy, float scale, int threads) {
+        return new NdKvCache(layout, policy, scale, AttentionKernel.best(), threads);
+    }
+
+    NdKvCache(CacheLayout layout, CachePolicy policy, float scale, AttentionKernel kernel, int threads) {
         this.layout = layout;
         this.policy = policy;
         this.decoding = policy.decoding();
