@@ -1,6 +1,5 @@
 package io.scopekv;
 
-import io.scopekv.internal.AttentionKernel;
 import io.scopekv.internal.NdKvCache;
 import io.scopekv.policy.CachePolicy;
 import io.scopekv.policy.DecodingStrategy;
@@ -9,6 +8,7 @@ import io.scopekv.policy.PolicySpec;
 import io.scopekv.policy.PrefillCompressor;
 import java.util.EnumSet;
 import java.util.Set;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Configures a {@link KvCache}. The defaults are the full cache (no compression), an engine that
@@ -26,6 +26,7 @@ public final class KvCacheBuilder {
     private Set<EngineInput> supplied = EnumSet.allOf(EngineInput.class);
     private float scale = Float.NaN;
     private int threads = 1;
+    private Backend backend = Backend.AUTO;
 
     KvCacheBuilder(CacheLayout layout) {
         if (layout == null) {
@@ -115,6 +116,43 @@ public final class KvCacheBuilder {
         return this;
     }
 
+    /** The path a cache takes: AUTO resolved by the system property, then by ND4J's backend. */
+    static Backend resolve(Backend requested) {
+        boolean cpu = Nd4j.getEnvironment().isCPU();
+        Backend chosen = requested;
+        if (requested == Backend.AUTO) {
+            String property = System.getProperty(Backend.PROPERTY);
+            if (property == null || property.isBlank()) {
+                chosen = cpu ? Backend.HOST : Backend.ND4J;
+            } else if (property.trim().equalsIgnoreCase("host")) {
+                chosen = Backend.HOST;
+            } else if (property.trim().equalsIgnoreCase("nd4j")) {
+                chosen = Backend.ND4J;
+            } else {
+                throw new IllegalArgumentException("system property " + Backend.PROPERTY + "=" + property
+                        + " is not a backend; use host or nd4j (or leave it unset)");
+            }
+        }
+        if (chosen == Backend.HOST && !cpu) {
+            throw new IllegalArgumentException("Backend.HOST reads the storage's host memory directly, which is only "
+                    + "correct on ND4J's CPU backend; this one is " + Nd4j.getBackend().getClass().getSimpleName()
+                    + ": use Backend.ND4J or AUTO");
+        }
+        return chosen;
+    }
+
+    /**
+     * How the cache reaches its storage: {@link Backend#AUTO} (the default), {@link Backend#HOST}
+     * or {@link Backend#ND4J}.
+     */
+    public KvCacheBuilder backend(Backend backend) {
+        if (backend == null) {
+            throw new IllegalArgumentException("backend must not be null");
+        }
+        this.backend = backend;
+        return this;
+    }
+
     /**
      * Builds the cache. Off-heap storage is allocated per layer at its prefill.
      *
@@ -130,6 +168,6 @@ public final class KvCacheBuilder {
                     + "; choose a policy that needs none of " + missing + " (e.g. prefill=keynorm, scorer=oldest)");
         }
         float effectiveScale = Float.isNaN(scale) ? (float) (1.0 / Math.sqrt(layout.headDim())) : scale;
-        return new NdKvCache(layout, policy, effectiveScale, AttentionKernel.best(), threads);
+        return new NdKvCache(layout, policy, effectiveScale, resolve(backend), threads);
     }
 }

@@ -16,7 +16,7 @@ import java.util.concurrent.ForkJoinTask;
  * output does), that head is recomputed in double precision, where no product of two finite
  * floats summed over a head can overflow.
  */
-final class AttentionDriver {
+final class AttentionDriver implements Attention {
     private final int heads;
     /** Query heads per storage head. */
     private final int group;
@@ -43,7 +43,8 @@ final class AttentionDriver {
      * @param probs {@code [heads * group, slots]} at least, receives the probabilities (0 in empty
      *              slots), where slots is {@code store.slots()}
      */
-    void attend(LayerStore store, float[] query, float[] out, float[] probs) {
+    @Override
+    public void attend(LayerStore store, float[] query, float[] out, float[] probs) {
         int slots = store.slots();
         Arrays.fill(out, 0, heads * group * headDim, 0f);
         int parts = Math.min(threads, heads);

@@ -1,5 +1,6 @@
 package io.scopekv.internal;
 
+import io.scopekv.Backend;
 import io.scopekv.CacheLayout;
 import io.scopekv.CacheStats;
 import io.scopekv.KvCache;
@@ -35,7 +36,9 @@ public final class NdKvCache implements KvCache {
     private final Usage usage = new Usage();
     private final PrefillSelector prefillSelector;
     private final Evictor evictor;
-    private final AttentionDriver attention;
+    private final Attention attention;
+    /** Whether storage is written and read through ND4J operations rather than host memory. */
+    private final boolean nd4jOps;
     private boolean closed;
 
     // Heap scratch shared by the layers of this sequence (a cache is used by one thread at a time).
@@ -50,7 +53,7 @@ public final class NdKvCache implements KvCache {
      * @param threads threads that share one attend() call (the caller plus threads - 1 tasks in
      *                the common fork-join pool)
      */
-    public NdKvCache(CacheLayout layout, CachePolicy policy, float scale, AttentionKernel kernel, int threads) {
+    public NdKvCache(CacheLayout layout, CachePolicy policy, float scale, Backend backend, int threads) {
         this.layout = layout;
         this.policy = policy;
         this.decoding = policy.decoding();
@@ -67,7 +70,9 @@ public final class NdKvCache implements KvCache {
         Selector selector = new Selector();
         this.prefillSelector = new PrefillSelector(layout, policy.prefill(), policy.gqa(), heads, selector);
         this.evictor = new Evictor(selector);
-        this.attention = new AttentionDriver(heads, queriesPerHead, d, scale, kernel, threads);
+        this.nd4jOps = backend == Backend.ND4J;
+        this.attention = nd4jOps ? new Nd4jAttention(heads, queriesPerHead, d, scale)
+                : new AttentionDriver(heads, queriesPerHead, d, scale, AttentionKernel.best(), threads);
         LOG.debug("cache {} with policy {}", layout, policy.describe());
     }
 
@@ -108,7 +113,7 @@ public final class NdKvCache implements KvCache {
         }
         int[][] kept = prefillSelector.keptIndices(input);
         int maxKept = Arrays.stream(kept).mapToInt(a -> a.length).max().orElse(0);
-        LayerStore store = new LayerStore(heads, d, maxKept + decoding.initialDecodingSlots(), layout.storage());
+        LayerStore store = new LayerStore(heads, d, maxKept + decoding.initialDecodingSlots(), layout.storage(), nd4jOps);
         state.store = store;
         state.scores = decoding.scorer().newState(heads, d, store.capacity());
         state.strategy = decoding.newState(layer, layout.layers(), heads);

@@ -99,7 +99,7 @@ class HalfFloatsTest {
             for (int g = 0; g < d; g++) {
                 probe[g * d + g] = 1f;
             }
-            try (LayerStore store = new LayerStore(1, d, rows, type)) {
+            try (LayerStore store = new LayerStore(1, d, rows, type, false)) {
                 float[] row = new float[d];
                 for (int r = 0; r < rows; r++) {
                     for (int i = 0; i < d; i++) {
