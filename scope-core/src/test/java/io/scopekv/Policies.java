@@ -3,9 +3,12 @@ package io.scopekv;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.scopekv.policy.PolicySpec;
+import io.scopekv.policy.SpecForm;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Every registered policy with small test parameters. A name registered in {@link PolicySpec}
@@ -42,9 +45,9 @@ final class Policies {
 
     /** Every prefill x decoding pair, every scorer on Slide, and every GQA mode. */
     static List<String> all() {
-        assertThat(PREFILL.keySet()).as("test parameters for every prefill compressor").isEqualTo(PolicySpec.prefillNames());
-        assertThat(DECODING.keySet()).as("test parameters for every decoding strategy").isEqualTo(PolicySpec.decodingNames());
-        assertThat(SCORERS.keySet()).as("test parameters for every scorer").isEqualTo(PolicySpec.scorerNames());
+        assertThat(PREFILL.keySet()).as("test parameters for every prefill compressor").isEqualTo(names(PolicySpec.prefillForms()));
+        assertThat(DECODING.keySet()).as("test parameters for every decoding strategy").isEqualTo(names(PolicySpec.decodingForms()));
+        assertThat(SCORERS.keySet()).as("test parameters for every scorer").isEqualTo(names(PolicySpec.scorerForms()));
         List<String> specs = new ArrayList<>();
         for (String prefill : PREFILL.values()) {
             for (String decoding : DECODING.values()) {
@@ -62,5 +65,9 @@ final class Policies {
             specs.add("prefill=h2o(P=12,w=4),decoding=h2o(W=10,R=4),gqa=" + gqa);
         }
         return specs;
+    }
+
+    static Set<String> names(List<? extends SpecForm<?>> forms) {
+        return forms.stream().map(SpecForm::name).collect(Collectors.toSet());
     }
 }

@@ -4,6 +4,7 @@ import io.scopekv.bench.io.OutputDirectory;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import org.nd4j.linalg.factory.Nd4j;
 
 /** Shared error handling of the subcommands: usage errors exit 2, failures exit 1, both with one clear line. */
 final class Commands {
@@ -26,6 +27,17 @@ final class Commands {
      * The staging directory for a command's results in {@code target}, checked before any work:
      * see {@link OutputDirectory}.
      */
+    /**
+     * Caps ND4J's OpenMP and BLAS threads at the engine's thread count, so that prefill's matrix
+     * products and the engine's own workers do not oversubscribe the cores. A process-wide setting,
+     * hence made here, by the command that owns the process.
+     */
+    static void nd4jThreads(int threads) {
+        Nd4j.getEnvironment().setMaxThreads(threads);
+        Nd4j.getEnvironment().setMaxMasterThreads(threads);
+        Nd4j.factory().blas().setMaxThreads(threads);
+    }
+
     static OutputDirectory output(Options.Parsed parsed, Path target) throws IOException {
         return OutputDirectory.open(target, parsed.has("force"));
     }

@@ -44,7 +44,9 @@ public final class LongGenBenchCommand {
                 .option("out", "DIR", "results directory", "results/longgenbench")
                 .option("prompt-format", "FORMAT", "how the instruction is joined to the prompt: llama3, llama2 or plain",
                         "llama3")
-                .option("attention", "PATH", "engine: own attention loop + observe; cache: KvCache.attend", "engine");
+                .option("attention", "PATH", "engine: own attention loop + observe; cache: KvCache.attend", "engine")
+                .option("threads", "N", "threads of the engine's matrix products, and of ND4J (default: the available "
+                        + "processors)", null);
         Commands.declareForce(options);
         return Commands.execute("longgenbench", options, args, out, err, parsed -> {
             Path model = file(parsed, "model");
@@ -62,7 +64,8 @@ public final class LongGenBenchCommand {
             }
             Request request = new Request(model, data, policies, positive(parsed, "examples"),
                     positive(parsed, "max-new-tokens"), choice(parsed, "prompt-format", PromptFormat.values()),
-                    choice(parsed, "attention", AttentionPath.values()), Path.of(parsed.get("out")));
+                    choice(parsed, "attention", AttentionPath.values()), Path.of(parsed.get("out")),
+                    parsed.has("threads") ? positive(parsed, "threads") : LlamaModel.defaultThreads());
             try (OutputDirectory output = Commands.output(parsed, request.out())) {
                 return execute(request, output, out);
             }
@@ -71,7 +74,7 @@ public final class LongGenBenchCommand {
 
     /** A validated command line; {@code examples} and {@code maxNewTokens} are 0 when not given. */
     private record Request(Path model, Path data, List<String> policies, int examples, int maxNewTokens,
-            PromptFormat format, AttentionPath path, Path out) {
+            PromptFormat format, AttentionPath path, Path out, int threads) {
     }
 
     private static int execute(Request request, OutputDirectory output, PrintStream out) throws IOException {
@@ -94,8 +97,9 @@ public final class LongGenBenchCommand {
                 stops.add(gguf.getInt("tokenizer.ggml.eot_token_id"));
             }
             stops.remove(-1);
-            model = LlamaModel.load(gguf);
+            model = LlamaModel.load(gguf, request.threads());
         }
+        Commands.nd4jThreads(request.threads());
         if (tokenizer.vocabulary().size() != model.config().vocabSize()) {
             model.close();
             throw new IllegalArgumentException("tokenizer has " + tokenizer.vocabulary().size()

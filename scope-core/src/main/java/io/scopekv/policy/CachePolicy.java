@@ -25,6 +25,11 @@ public record CachePolicy(PrefillCompressor prefill, DecodingStrategy decoding, 
         }
     }
 
+    /** A policy with the default grouped-query rule, {@link GqaMode#SUM}. */
+    public static CachePolicy of(PrefillCompressor prefill, DecodingStrategy decoding) {
+        return new CachePolicy(prefill, decoding, GqaMode.SUM);
+    }
+
     /** No compression at all. */
     public static CachePolicy full() {
         return new CachePolicy(new FullPrefill(), new NoEviction(), GqaMode.SUM);

@@ -1,15 +1,15 @@
 package io.scopekv.policy;
 
+import io.scopekv.policy.decoding.Adaptive;
 import io.scopekv.policy.decoding.CumulativeAttention;
 import io.scopekv.policy.decoding.CurrentAttention;
-import io.scopekv.policy.decoding.Adaptive;
 import io.scopekv.policy.decoding.Discontinuous;
 import io.scopekv.policy.decoding.NoEviction;
+import io.scopekv.policy.decoding.OldestFirst;
+import io.scopekv.policy.decoding.RandomScore;
 import io.scopekv.policy.decoding.Slide;
 import io.scopekv.policy.decoding.UnifiedH2o;
 import io.scopekv.policy.decoding.UnifiedStreamingLlm;
-import io.scopekv.policy.decoding.OldestFirst;
-import io.scopekv.policy.decoding.RandomScore;
 import io.scopekv.policy.decoding.WindowAttention;
 import io.scopekv.policy.prefill.FullPrefill;
 import io.scopekv.policy.prefill.H2oPrefill;
@@ -19,13 +19,13 @@ import io.scopekv.policy.prefill.RandomPrefill;
 import io.scopekv.policy.prefill.SnapKvPrefill;
 import io.scopekv.policy.prefill.StreamingLlmPrefill;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
 
 /**
  * Parses policy spec strings such as
@@ -34,55 +34,47 @@ import java.util.function.Function;
  * <p>Grammar: comma-separated {@code key=value} pairs with keys {@code prefill},
  * {@code decoding}, {@code scorer} and {@code gqa}; each value is {@code name} or
  * {@code name(param=int,...)}. Omitted keys default to {@code prefill=full},
- * {@code decoding=none}, the strategy's own scorer and {@code gqa=sum}. Every built-in policy is one
- * line in the tables below.
+ * {@code decoding=none}, the strategy's own scorer and {@code gqa=sum}. Each built-in declares its
+ * name, parameters and factory once, in its {@code SPEC} ({@link SpecForm}); the lists below only
+ * name them.
  */
 public final class PolicySpec {
 
-    private static final Map<String, Function<Args, PrefillCompressor>> PREFILL = new LinkedHashMap<>();
-    private static final Map<String, Function<Args, DecodingStrategy>> DECODING = new LinkedHashMap<>();
-    private static final Map<String, Function<Args, DecodingScorer>> SCORERS = new LinkedHashMap<>();
-
-    static {
-        PREFILL.put("full", a -> new FullPrefill());
-        PREFILL.put("streamingllm", a -> new StreamingLlmPrefill(a.required("P"), a.optional("sink", 4)));
-        PREFILL.put("h2o", a -> new H2oPrefill(a.required("P"), a.optional("w", 8)));
-        PREFILL.put("snapkv", a -> new SnapKvPrefill(a.required("P"), a.optional("w", 8), a.optional("kernel", 7)));
-        PREFILL.put("pyramidkv", a -> new PyramidKvPrefill(a.required("P"), a.optional("w", 8),
-                a.optional("beta", 20), a.optional("kernel", 7)));
-        PREFILL.put("keynorm", a -> new KeyNormPrefill(a.required("P"), a.optional("w", 8)));
-        PREFILL.put("random", a -> new RandomPrefill(a.required("P"), a.optional("w", 0), a.optional("seed", 0)));
-
-        DECODING.put("none", a -> new NoEviction());
-        DECODING.put("slide", a -> new Slide(a.required("W"), a.optional("R", 256)));
-        DECODING.put("adaptive", a -> new Adaptive(a.required("W"), a.optional("R", 256), a.required("T")));
-        DECODING.put("discontinuous", a -> new Discontinuous(a.required("W"), a.optional("R", 256), a.required("T")));
-        DECODING.put("h2o", a -> new UnifiedH2o(a.required("W"), a.optional("R", 256)));
-        DECODING.put("streamingllm", a -> new UnifiedStreamingLlm(a.required("W"), a.optional("R", 256)));
-
-        SCORERS.put("attn", a -> new CurrentAttention());
-        SCORERS.put("cumulative", a -> new CumulativeAttention(a.flag("prefill")));
-        SCORERS.put("window", a -> new WindowAttention(a.required("k")));
-        SCORERS.put("oldest", a -> new OldestFirst());
-        SCORERS.put("random", a -> new RandomScore(a.optional("seed", 0)));
-    }
+    private static final Map<String, SpecForm<? extends PrefillCompressor>> PREFILL = table(
+            FullPrefill.SPEC, StreamingLlmPrefill.SPEC, H2oPrefill.SPEC, SnapKvPrefill.SPEC, PyramidKvPrefill.SPEC,
+            KeyNormPrefill.SPEC, RandomPrefill.SPEC);
+    private static final Map<String, SpecForm<? extends DecodingStrategy>> DECODING = table(
+            NoEviction.SPEC, Slide.SPEC, Adaptive.SPEC, Discontinuous.SPEC, UnifiedH2o.SPEC, UnifiedStreamingLlm.SPEC);
+    private static final Map<String, SpecForm<? extends DecodingScorer>> SCORERS = table(
+            CurrentAttention.SPEC, CumulativeAttention.SPEC, WindowAttention.SPEC, OldestFirst.SPEC, RandomScore.SPEC);
 
     private PolicySpec() {
     }
 
-    /** Names of the built-in prefill compressors. */
-    public static Set<String> prefillNames() {
-        return PREFILL.keySet();
+    @SafeVarargs
+    private static <T> Map<String, SpecForm<? extends T>> table(SpecForm<? extends T>... forms) {
+        Map<String, SpecForm<? extends T>> table = new LinkedHashMap<>();
+        for (SpecForm<? extends T> form : forms) {
+            if (table.put(form.name(), form) != null) {
+                throw new IllegalStateException("spec name " + form.name() + " declared twice");
+            }
+        }
+        return Collections.unmodifiableMap(table);
     }
 
-    /** Names of the built-in decoding strategies. */
-    public static Set<String> decodingNames() {
-        return DECODING.keySet();
+    /** The built-in prefill compressors' spec forms, in registration order. */
+    public static List<SpecForm<? extends PrefillCompressor>> prefillForms() {
+        return List.copyOf(PREFILL.values());
     }
 
-    /** Names of the built-in decoding scorers. */
-    public static Set<String> scorerNames() {
-        return SCORERS.keySet();
+    /** The built-in decoding strategies' spec forms, in registration order. */
+    public static List<SpecForm<? extends DecodingStrategy>> decodingForms() {
+        return List.copyOf(DECODING.values());
+    }
+
+    /** The built-in decoding scorers' spec forms, in registration order. */
+    public static List<SpecForm<? extends DecodingScorer>> scorerForms() {
+        return List.copyOf(SCORERS.values());
     }
 
     /**
@@ -133,17 +125,20 @@ public final class PolicySpec {
         throw new IllegalArgumentException("unknown gqa mode '" + value + "'; known: sum, max, replicate");
     }
 
-    private static <T> T build(String kind, Map<String, Function<Args, T>> table, String value) {
+    private static <T> T build(String kind, Map<String, SpecForm<? extends T>> table, String value) {
         int open = value.indexOf('(');
         String name = (open < 0 ? value : value.substring(0, open)).trim().toLowerCase(Locale.ROOT);
-        Function<Args, T> factory = table.get(name);
-        if (factory == null) {
+        SpecForm<? extends T> form = table.get(name);
+        if (form == null) {
             throw new IllegalArgumentException("unknown " + kind + " '" + name + "'; known: " + String.join(", ", table.keySet()));
         }
-        Args args = Args.parse(name, value, open);
-        T built = factory.apply(args);
-        args.requireAllUsed();
-        return built;
+        if (open < 0) {
+            return form.parse("");
+        }
+        if (!value.endsWith(")")) {
+            throw new IllegalArgumentException(name + ": parameters must end with ')', was '" + value + "'");
+        }
+        return form.parse(value.substring(open + 1, value.length() - 1));
     }
 
     private static List<String> splitTopLevel(String text, String spec) {
@@ -169,82 +164,5 @@ public final class PolicySpec {
         }
         parts.add(text.substring(start).trim());
         return parts;
-    }
-
-    /** Integer parameters of one named component; tracks which were read to reject unknown ones. */
-    private static final class Args {
-        private final String owner;
-        private final Map<String, Long> values = new LinkedHashMap<>();
-        private final Set<String> used = new TreeSet<>();
-
-        private Args(String owner) {
-            this.owner = owner;
-        }
-
-        static Args parse(String owner, String value, int open) {
-            Args args = new Args(owner);
-            if (open < 0) {
-                return args;
-            }
-            if (!value.endsWith(")")) {
-                throw new IllegalArgumentException(owner + ": parameters must end with ')', was '" + value + "'");
-            }
-            String body = value.substring(open + 1, value.length() - 1).trim();
-            if (body.isEmpty()) {
-                return args;
-            }
-            for (String pair : body.split(",")) {
-                int eq = pair.indexOf('=');
-                if (eq <= 0) {
-                    throw new IllegalArgumentException(owner + ": parameter '" + pair.trim() + "' is not name=integer");
-                }
-                String name = pair.substring(0, eq).trim();
-                String number = pair.substring(eq + 1).trim();
-                try {
-                    if (args.values.put(name, Long.parseLong(number)) != null) {
-                        throw new IllegalArgumentException(owner + ": parameter '" + name + "' given twice");
-                    }
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException(owner + ": parameter " + name + " must be an integer, was '" + number + "'");
-                }
-            }
-            return args;
-        }
-
-        int required(String name) {
-            if (!values.containsKey(name)) {
-                throw new IllegalArgumentException(owner + ": missing required parameter " + name);
-            }
-            return optional(name, 0);
-        }
-
-        int optional(String name, int fallback) {
-            used.add(name);
-            Long value = values.get(name);
-            if (value == null) {
-                return fallback;
-            }
-            if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException(owner + ": parameter " + name + " out of int range: " + value);
-            }
-            return value.intValue();
-        }
-
-        /** An optional 0/1 switch, 0 when absent. */
-        boolean flag(String name) {
-            int value = optional(name, 0);
-            if (value != 0 && value != 1) {
-                throw new IllegalArgumentException(owner + ": parameter " + name + " must be 0 or 1, was " + value);
-            }
-            return value == 1;
-        }
-
-        void requireAllUsed() {
-            for (String name : values.keySet()) {
-                if (!used.contains(name)) {
-                    throw new IllegalArgumentException(owner + ": unknown parameter '" + name + "'; known: " + String.join(", ", used));
-                }
-            }
-        }
     }
 }

@@ -3,6 +3,8 @@ package io.scopekv.bench.engine;
 import io.scopekv.CacheLayout;
 import io.scopekv.KvCache;
 import io.scopekv.LayerView;
+import io.scopekv.policy.CachePolicy;
+import io.scopekv.policy.PolicySpec;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -77,6 +79,8 @@ public final class LlamaSession implements AutoCloseable {
     private float[] keyRows = new float[0];   // [slots, headDim] of one storage head
     private float[] slotScores = new float[0]; // [slots] of one query head
     private float[] valueRows = new float[0];
+    private boolean[] occupied = new boolean[0]; // [slots] of one storage head
+    private final RowKernel kernel = RowKernel.create();
 
     /**
      * A session over a cache the caller built for this model's layout
@@ -126,11 +130,16 @@ public final class LlamaSession implements AutoCloseable {
         sin = new float[c.headDim() / 2];
     }
 
-    /** A session with a fresh cache of the given policy spec (see {@link io.scopekv.policy.PolicySpec}). */
+    /** A session with a fresh cache of the given policy spec (see {@link PolicySpec}). */
     public static LlamaSession open(LlamaModel model, String policySpec, AttentionPath path) {
+        return open(model, PolicySpec.parse(policySpec), path);
+    }
+
+    /** A session whose cache runs {@code policy}. */
+    public static LlamaSession open(LlamaModel model, CachePolicy policy, AttentionPath path) {
         LlamaConfig c = model.config();
         KvCache cache = KvCache.builder(CacheLayout.of(c.layers(), c.queryHeads(), c.kvHeads(), c.headDim()))
-                .policy(policySpec).build();
+                .policy(policy).build();
         return new LlamaSession(model, cache, path);
     }
 
@@ -402,6 +411,7 @@ public final class LlamaSession implements AutoCloseable {
             keyRows = new float[slots * hd * 2];
             valueRows = new float[slots * hd * 2];
             slotScores = new float[slots * 2];
+            occupied = new boolean[slots * 2];
         }
         for (int h = 0; h < view.heads(); h++) {
             // storage comes in segments; gather this head's slots [0, slots) into contiguous rows
@@ -415,6 +425,10 @@ public final class LlamaSession implements AutoCloseable {
                 view.keyBuffer(seg).get(from, keyRows, start * hd, rows * hd);
                 view.valueBuffer(seg).get(from, valueRows, start * hd, rows * hd);
             }
+            // a slot's occupancy is the same for every query head of the group: look it up once
+            for (int s = 0; s < slots; s++) {
+                occupied[s] = view.position(h, s) >= 0;
+            }
             for (int qh = 0; qh < c.queryHeads(); qh++) {
                 if (view.storageHead(qh) != h) {
                     continue;
@@ -422,15 +436,11 @@ public final class LlamaSession implements AutoCloseable {
                 int qOff = qh * hd;
                 float max = Float.NEGATIVE_INFINITY;
                 for (int s = 0; s < slots; s++) {
-                    if (view.position(h, s) < 0) {
+                    if (!occupied[s]) {
                         slotScores[s] = Float.NEGATIVE_INFINITY;
                         continue;
                     }
-                    float dot = 0;
-                    for (int i = 0; i < hd; i++) {
-                        dot += qf[qOff + i] * keyRows[s * hd + i];
-                    }
-                    slotScores[s] = dot * scale;
+                    slotScores[s] = kernel.f32(keyRows, s * hd, qf, qOff, hd) * scale;
                     max = Math.max(max, slotScores[s]);
                 }
                 float sum = 0;
@@ -444,9 +454,7 @@ public final class LlamaSession implements AutoCloseable {
                     float p = slotScores[s] / sum;
                     probs[qh * slots + s] = p;
                     if (p != 0f) {
-                        for (int i = 0; i < hd; i++) {
-                            attnf[qOff + i] += p * valueRows[s * hd + i];
-                        }
+                        kernel.axpy(p, valueRows, s * hd, attnf, qOff, hd);
                     }
                 }
             }

@@ -180,7 +180,7 @@ public record RandomModel(String architecture, int dim, int layers, int heads, i
     }
 
     /** Random blocks of {@code type} whose decoded values have roughly the given spread. */
-    private static byte[] randomBlocks(GgmlType type, int n, double std, Random r) {
+    public static byte[] randomBlocks(GgmlType type, int n, double std, Random r) {
         ByteBuffer b = ByteBuffer.allocate((int) type.bytesFor(n)).order(ByteOrder.LITTLE_ENDIAN);
         for (int block = 0; block < n / type.blockSize(); block++) {
             switch (type) {

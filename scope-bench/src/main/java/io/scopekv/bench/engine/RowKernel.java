@@ -36,6 +36,9 @@ interface RowKernel {
     /** Over {@code blocks} Q6_K blocks (256 elements in 210 bytes). */
     float q6K(byte[] w, int wOff, float[] x, int xOff, int blocks);
 
+    /** {@code y[yOff + i] += a * x[xOff + i]} for {@code i < n}. */
+    void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n);
+
     /** A new instance of the fastest kernel this JVM runs. */
     static RowKernel create() {
         return Choice.VECTOR ? VectorSupport.create() : new ScalarRowKernel();

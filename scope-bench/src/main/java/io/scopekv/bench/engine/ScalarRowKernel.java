@@ -19,6 +19,13 @@ final class ScalarRowKernel implements RowKernel {
     }
 
     @Override
+    public void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] += a * x[xOff + i];
+        }
+    }
+
+    @Override
     public float f16(short[] w, int wOff, float[] x, int xOff, int n) {
         float sum = 0;
         for (int i = 0; i < n; i++) {

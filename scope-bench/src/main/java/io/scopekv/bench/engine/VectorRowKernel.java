@@ -74,6 +74,19 @@ final class VectorRowKernel implements RowKernel {
     }
 
     @Override
+    public void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
+        FloatVector av = FloatVector.broadcast(F, a);
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            x(x, xOff + i).fma(av, x(y, yOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] += a * x[xOff + i];
+        }
+    }
+
+    @Override
     public float f16(short[] w, int wOff, float[] x, int xOff, int n) {
         FloatVector a0 = FloatVector.zero(F);
         int bound = F.loopBound(n);

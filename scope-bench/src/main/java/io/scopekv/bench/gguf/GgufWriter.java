@@ -30,7 +30,19 @@ public final class GgufWriter {
     private final List<Pending> tensors = new ArrayList<>();
     private int alignment = GgufFile.DEFAULT_ALIGNMENT;
 
-    private record Pending(String name, long[] dims, GgmlType type, byte[] data) {
+    private record Pending(String name, long[] dims, GgmlType type, byte[] data, long size, Source source) {
+        long byteSize() {
+            return data != null ? data.length : size;
+        }
+    }
+
+    /**
+     * Encoded tensor bytes produced while the file is written, so files larger than the heap (an
+     * 8B-shaped benchmark model) can be written: {@link #write} calls it once, in tensor order.
+     */
+    @FunctionalInterface
+    public interface Source {
+        void writeTo(OutputStream out) throws IOException;
     }
 
     /** Sets one metadata entry; {@code general.alignment} also changes the data alignment. */
@@ -62,7 +74,7 @@ public final class GgufWriter {
         }
         ByteBuffer buffer = ByteBuffer.allocate(Math.toIntExact(info.byteSize()));
         GgmlQuants.quantize(type, values, buffer);
-        return add(name, dims, type, buffer.array());
+        return add(new Pending(name, dims.clone(), type, buffer.array(), 0, null));
     }
 
     /** Adds a tensor from already-encoded bytes of any supported type. */
@@ -72,16 +84,25 @@ public final class GgufWriter {
             throw new IllegalArgumentException("tensor " + name + " of type " + type + " needs " + info.byteSize()
                     + " bytes, got " + encoded.length);
         }
-        return add(name, dims, type, encoded.clone());
+        return add(new Pending(name, dims.clone(), type, encoded.clone(), encoded.length, null));
     }
 
-    private GgufWriter add(String name, long[] dims, GgmlType type, byte[] data) {
+    /**
+     * Adds a tensor whose encoded bytes {@code source} writes when the file is written; it must write
+     * exactly the tensor's byte size.
+     */
+    public GgufWriter streamedTensor(String name, GgmlType type, long[] dims, Source source) {
+        GgufTensorInfo info = new GgufTensorInfo(name, dims, type, 0);
+        return add(new Pending(name, dims.clone(), type, null, info.byteSize(), source));
+    }
+
+    private GgufWriter add(Pending tensor) {
         for (Pending p : tensors) {
-            if (p.name.equals(name)) {
-                throw new IllegalArgumentException("tensor " + name + " added twice");
+            if (p.name.equals(tensor.name)) {
+                throw new IllegalArgumentException("tensor " + tensor.name + " added twice");
             }
         }
-        tensors.add(new Pending(name, dims.clone(), type, data));
+        tensors.add(tensor);
         return this;
     }
 
@@ -107,11 +128,15 @@ public final class GgufWriter {
                 }
                 sink.u32(t.type.id());
                 sink.u64(offset);
-                offset = GgufFile.align(offset + t.data.length, alignment);
+                offset = GgufFile.align(offset + t.byteSize(), alignment);
             }
             sink.pad(alignment);
             for (Pending t : tensors) {
-                sink.bytes(t.data);
+                if (t.data != null) {
+                    sink.bytes(t.data);
+                } else {
+                    sink.stream(t);
+                }
                 sink.pad(alignment);
             }
         }
@@ -189,6 +214,30 @@ public final class GgufWriter {
         private void bytes(byte[] b, int length) throws IOException {
             out.write(b, 0, length);
             position += length;
+        }
+
+        /** Lets a streamed tensor write its bytes, counting them. */
+        void stream(Pending t) throws IOException {
+            long[] counted = {0};
+            OutputStream counting = new OutputStream() {
+                @Override
+                public void write(int b) throws IOException {
+                    out.write(b);
+                    counted[0]++;
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                    counted[0] += len;
+                }
+            };
+            t.source.writeTo(counting);
+            if (counted[0] != t.size) {
+                throw new IllegalStateException("streamed tensor " + t.name + " of type " + t.type + " wrote " + counted[0]
+                        + " bytes, needs " + t.size);
+            }
+            position += counted[0];
         }
 
         void pad(int alignment) throws IOException {

@@ -9,7 +9,18 @@ import io.scopekv.bench.report.Chart;
 import io.scopekv.bench.train.MiniTask;
 import io.scopekv.bench.train.TaskConfig;
 import io.scopekv.bench.train.TaskVocabulary;
+import io.scopekv.policy.CachePolicy;
 import io.scopekv.policy.PolicySpec;
+import io.scopekv.policy.decoding.Adaptive;
+import io.scopekv.policy.decoding.CumulativeAttention;
+import io.scopekv.policy.decoding.Discontinuous;
+import io.scopekv.policy.decoding.NoEviction;
+import io.scopekv.policy.decoding.Slide;
+import io.scopekv.policy.decoding.UnifiedH2o;
+import io.scopekv.policy.decoding.UnifiedStreamingLlm;
+import io.scopekv.policy.prefill.FullPrefill;
+import io.scopekv.policy.prefill.PyramidKvPrefill;
+import io.scopekv.policy.prefill.SnapKvPrefill;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,19 +67,23 @@ public final class MiniExperiment {
      *
      * @param label display name, e.g. {@code SCOPE Slide, 25%}
      * @param group the family it is plotted with, e.g. {@code SCOPE}
-     * @param spec  the cache policy spec
+     * @param cache the cache policy
      */
-    public record Policy(String label, String group, String spec) {
+    public record Policy(String label, String group, CachePolicy cache) {
         public Policy {
-            if (label == null || label.isBlank() || group == null || group.isBlank()) {
-                throw new IllegalArgumentException("a policy needs a label and a group");
+            if (label == null || label.isBlank() || group == null || group.isBlank() || cache == null) {
+                throw new IllegalArgumentException("a policy needs a label, a group and a cache policy");
             }
-            spec = PolicySpec.parse(spec).toString();
         }
 
-        /** A policy that is its own group. */
+        /** A policy that is its own group, from a spec string. */
         public Policy(String label, String spec) {
-            this(label, label, spec);
+            this(label, label, PolicySpec.parse(spec));
+        }
+
+        /** The cache policy's canonical spec string. */
+        public String spec() {
+            return cache.describe();
         }
     }
 
@@ -104,41 +119,38 @@ public final class MiniExperiment {
     public static List<Policy> paperTable(TaskConfig task) {
         int n = task.responseLength();
         int kept = Math.max(9, (int) Math.round(PREFILL_SHARE * task.promptLength()));
-        String snapKv = "prefill=snapkv(P=" + kept + ",w=8,kernel=7)";
+        SnapKvPrefill snapKv = new SnapKvPrefill(kept, 8, 7);
+        FullPrefill full = new FullPrefill();
         List<Policy> rows = new ArrayList<>();
-        rows.add(new Policy("Full cache", FULL, "prefill=full,decoding=none"));
+        rows.add(new Policy("Full cache", FULL, CachePolicy.full()));
         for (double share : SHARES) {
-            String wr = budget(task, share);
+            int w = window(task, share);
+            int r = w / 2;
             String pct = percent(share);
-            rows.add(new Policy("SCOPE Slide, " + pct, SCOPE, "prefill=full,decoding=slide(" + wr + ")"));
-            rows.add(new Policy("SCOPE Adaptive, " + pct, SCOPE, "prefill=full,decoding=adaptive(" + wr + ",T=" + n + ")"));
-            rows.add(new Policy("SCOPE Discontinuous, " + pct, SCOPE,
-                    "prefill=full,decoding=discontinuous(" + wr + ",T=" + n + ")"));
-            rows.add(new Policy("H2O unified, " + pct, UNIFIED, "prefill=full,decoding=h2o(" + wr + ")"));
-            rows.add(new Policy("StreamingLLM unified, " + pct, UNIFIED, "prefill=full,decoding=streamingllm(" + wr + ")"));
+            rows.add(new Policy("SCOPE Slide, " + pct, SCOPE, CachePolicy.of(full, new Slide(w, r))));
+            rows.add(new Policy("SCOPE Adaptive, " + pct, SCOPE, CachePolicy.of(full, new Adaptive(w, r, n))));
+            rows.add(new Policy("SCOPE Discontinuous, " + pct, SCOPE, CachePolicy.of(full, new Discontinuous(w, r, n))));
+            rows.add(new Policy("H2O unified, " + pct, UNIFIED, CachePolicy.of(full, new UnifiedH2o(w, r))));
+            rows.add(new Policy("StreamingLLM unified, " + pct, UNIFIED, CachePolicy.of(full, new UnifiedStreamingLlm(w, r))));
         }
-        rows.add(new Policy("SnapKV prefill-only", PROMPT_COMPRESSED, snapKv + ",decoding=none"));
+        rows.add(new Policy("SnapKV prefill-only", PROMPT_COMPRESSED, CachePolicy.of(snapKv, new NoEviction())));
         rows.add(new Policy("PyramidKV prefill-only", PROMPT_COMPRESSED,
-                "prefill=pyramidkv(P=" + kept + ",w=8,beta=20,kernel=7),decoding=none"));
-        rows.add(new Policy("SnapKV + Slide, 25%", PROMPT_COMPRESSED, snapKv + ",decoding=slide(" + budget(task, 0.25) + ")"));
+                CachePolicy.of(new PyramidKvPrefill(kept, 8, 20, 7), new NoEviction())));
+        int w25 = window(task, 0.25);
+        rows.add(new Policy("SnapKV + Slide, 25%", PROMPT_COMPRESSED, CachePolicy.of(snapKv, new Slide(w25, w25 / 2))));
         // beyond the paper, which ranks decoding tokens by the current step's attention: the same
         // budgets ranked by attention accumulated since each token entered the cache (H2O's score)
         for (double share : SHARES) {
-            String wr = budget(task, share);
+            int w = window(task, share);
+            int r = w / 2;
             rows.add(new Policy("SCOPE Slide, accumulated scores, " + percent(share), SCOPE_ACCUMULATED,
-                    "prefill=full,decoding=slide(" + wr + "),scorer=cumulative"));
+                    CachePolicy.of(full, new Slide(w, r, new CumulativeAttention(false)))));
             rows.add(new Policy("H2O unified, accumulated scores, " + percent(share), UNIFIED_ACCUMULATED,
-                    "prefill=full,decoding=h2o(" + wr + "),scorer=cumulative"));
+                    CachePolicy.of(full, new UnifiedH2o(w, r, new CumulativeAttention(false)))));
             rows.add(new Policy("H2O unified, accumulated from prefill, " + percent(share), UNIFIED_ACCUMULATED,
-                    "prefill=full,decoding=h2o(" + wr + "),scorer=cumulative(prefill=1)"));
+                    CachePolicy.of(full, new UnifiedH2o(w, r, new CumulativeAttention(true)))));
         }
         return List.copyOf(rows);
-    }
-
-    /** {@code W=..,R=..} for a share of the response, with R = W / 2 as in the paper. */
-    private static String budget(TaskConfig task, double share) {
-        int w = window(task, share);
-        return "W=" + w + ",R=" + w / 2;
     }
 
     private static String percent(double share) {
@@ -171,7 +183,7 @@ public final class MiniExperiment {
             MiniTask task = MiniTask.eval(config, FIRST_TASK + i);
             Generator.Result result;
             CacheStats stats;
-            try (LlamaSession session = LlamaSession.open(model.model(), policy.spec(), path)) {
+            try (LlamaSession session = LlamaSession.open(model.model(), policy.cache(), path)) {
                 result = Generator.generate(session, task.prompt(), options);
                 stats = session.cache().stats();
             }
@@ -228,8 +240,8 @@ public final class MiniExperiment {
     }
 
     private static Row fullRow(List<Row> rows) {
-        String full = PolicySpec.parse("prefill=full,decoding=none").toString();
-        return rows.stream().filter(r -> r.policy().spec().equals(full)).findFirst()
+        CachePolicy full = CachePolicy.full();
+        return rows.stream().filter(r -> r.policy().cache().equals(full)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("the rows must include the full cache (" + full
                         + "): memory is reported as a share of it"));
     }

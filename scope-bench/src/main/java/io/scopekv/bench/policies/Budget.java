@@ -1,5 +1,7 @@
 package io.scopekv.bench.policies;
 
+import io.scopekv.policy.decoding.Adaptive;
+
 /**
  * The budgets one sweep point gives every policy.
  *
@@ -15,16 +17,8 @@ public record Budget(int prefill, int window, int recent, int maxNewTokens, long
         if (prefill < 1) {
             throw new IllegalArgumentException("prefill budget P must be >= 1, was " + prefill);
         }
-        if (recent < 0) {
-            throw new IllegalArgumentException("recent window R must be >= 0, was " + recent);
-        }
-        if (window <= recent) {
-            throw new IllegalArgumentException("decoding budget W must exceed the recent window R (W > R), was W="
-                    + window + ", R=" + recent);
-        }
-        if (maxNewTokens < window) {
-            throw new IllegalArgumentException("maxNewTokens T must be >= W (" + window + "), was " + maxNewTokens);
-        }
+        // the strategies own the rules on W, R and T (W > R >= 0, T >= W); Adaptive checks all of them
+        new Adaptive(window, recent, maxNewTokens);
     }
 
     /** W as a percentage of T, the paper's decoding compression ratio. */

@@ -8,7 +8,6 @@ import io.scopekv.bench.sim.Simulation;
 import io.scopekv.bench.sim.StepListener;
 import io.scopekv.bench.sim.StepMetrics;
 import io.scopekv.bench.workload.LongGenWorkload;
-import io.scopekv.policy.PolicySpec;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,11 +51,7 @@ public final class Sweep {
         List<PolicyRegistry.Variant> variants = PolicyRegistry.variants(config.policies(), config.budgets());
         List<Simulation.Entry> entries = new ArrayList<>();
         for (PolicyRegistry.Variant v : variants) {
-            try {
-                entries.add(new Simulation.Entry(v.label(), PolicySpec.parse(v.spec())));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(v.label() + " (" + v.spec() + "): " + e.getMessage(), e);
-            }
+            entries.add(new Simulation.Entry(v.label(), v.policy()));
         }
         LongGenWorkload workload = new LongGenWorkload(config.workload());
         TaskProxy proxy = new TaskProxy(workload.plan());

@@ -57,6 +57,16 @@ class WeightMatrixTest {
                             b.putShort(p + 2, Halfs.floatToHalf(0.001f + r.nextFloat() * 0.01f));
                         }
                         case Q6_K -> b.putShort(p + 208, Halfs.floatToHalf(0.001f + r.nextFloat() * 0.01f));
+                        case Q5_0 -> b.putShort(p, Halfs.floatToHalf(0.01f + r.nextFloat() * 0.05f));
+                        case Q4_1, Q5_1, Q5_K -> {
+                            b.putShort(p, Halfs.floatToHalf(0.001f + r.nextFloat() * 0.01f));
+                            b.putShort(p + 2, Halfs.floatToHalf(0.001f + r.nextFloat() * 0.01f));
+                        }
+                        case Q2_K -> {
+                            b.putShort(p + 80, Halfs.floatToHalf(0.001f + r.nextFloat() * 0.01f));
+                            b.putShort(p + 82, Halfs.floatToHalf(0.001f + r.nextFloat() * 0.01f));
+                        }
+                        case Q3_K -> b.putShort(p + 108, Halfs.floatToHalf(0.001f + r.nextFloat() * 0.01f));
                         default -> throw new IllegalArgumentException("no random blocks for " + type);
                     }
                 }
@@ -66,7 +76,7 @@ class WeightMatrixTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q6_K"})
+    @EnumSource(GgmlType.class)
     void blockDotProductsMatchTheDequantizedRows(GgmlType type) {
         ByteBuffer bytes = randomMatrix(type, ROWS, COLS, type.ordinal());
         WeightMatrix m = WeightMatrix.of("w", type, ROWS, COLS, bytes);

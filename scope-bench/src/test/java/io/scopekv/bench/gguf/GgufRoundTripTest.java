@@ -189,4 +189,26 @@ class GgufRoundTripTest {
         assertThatThrownBy(() -> GgufFile.open(cut)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("runs past the end");
     }
+
+    @Test
+    void streamedTensorsAreWrittenAsTheyAreProduced() throws IOException {
+        byte[] encoded = new byte[2 * 144];
+        new Random(2).nextBytes(encoded);
+        Path file = dir.resolve("streamed.gguf");
+        new GgufWriter()
+                .put("general.architecture", GgufValue.string("llama"))
+                .streamedTensor("a", GgmlType.Q4_K, new long[] {256, 2}, out -> out.write(encoded))
+                .tensor("b", GgmlType.F32, new long[] {2}, new float[] {1f, 2f})
+                .write(file);
+        try (GgufFile g = GgufFile.open(file)) {
+            ByteBuffer a = g.rawData(g.tensor("a"));
+            byte[] back = new byte[a.remaining()];
+            a.get(back);
+            assertThat(back).isEqualTo(encoded);
+            assertThat(g.dequantize("b")).containsExactly(1f, 2f);
+        }
+        GgufWriter shortOne = new GgufWriter().streamedTensor("a", GgmlType.Q4_K, new long[] {256, 2}, out -> out.write(1));
+        assertThatThrownBy(() -> shortOne.write(dir.resolve("short.gguf"))).hasMessageContaining("streamed tensor a")
+                .hasMessageContaining("wrote 1 bytes, needs 288");
+    }
 }

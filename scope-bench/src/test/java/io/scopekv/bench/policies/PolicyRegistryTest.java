@@ -22,8 +22,7 @@ class PolicyRegistryTest {
     void everyVariantParsesAtEveryBudget() {
         List<PolicyRegistry.Variant> variants = PolicyRegistry.variants(List.copyOf(PolicyRegistry.names()), List.of(B512, B1024));
         for (PolicyRegistry.Variant v : variants) {
-            CachePolicy policy = PolicySpec.parse(v.spec());
-            assertThat(policy.describe()).as(v.label()).isNotBlank();
+            assertThat(PolicySpec.parse(v.spec())).as(v.label()).isEqualTo(v.policy());
         }
         assertThat(variants).extracting(PolicyRegistry.Variant::label).doesNotHaveDuplicates();
     }
@@ -37,13 +36,13 @@ class PolicyRegistryTest {
 
     @Test
     void scopeAndUnifiedBaselinesShareTheBudget() {
-        CachePolicy slide = PolicySpec.parse(PolicyRegistry.get("slide").spec().apply(B512));
-        CachePolicy h2o = PolicySpec.parse(PolicyRegistry.get("h2o").spec().apply(B512));
-        CachePolicy streaming = PolicySpec.parse(PolicyRegistry.get("streamingllm").spec().apply(B512));
+        CachePolicy slide = PolicyRegistry.get("slide").policy().apply(B512);
+        CachePolicy h2o = PolicyRegistry.get("h2o").policy().apply(B512);
+        CachePolicy streaming = PolicyRegistry.get("streamingllm").policy().apply(B512);
         assertThat(slide.describe()).contains("P=2048").contains("slide(W=512,R=256)");
         assertThat(h2o.describe()).contains("P=2048").contains("h2o(W=512,R=256)");
         assertThat(streaming.describe()).contains("P=2048").contains("streamingllm(W=512,R=256)");
-        assertThat(PolicySpec.parse(PolicyRegistry.get("adaptive").spec().apply(B1024)).describe())
+        assertThat(PolicyRegistry.get("adaptive").policy().apply(B1024).describe())
                 .contains("adaptive(W=1024,R=256,T=4096)");
     }
 

@@ -4,6 +4,7 @@ import io.scopekv.policy.DecodingScorer;
 import io.scopekv.policy.DecodingStrategy;
 import io.scopekv.policy.Occupancy;
 import io.scopekv.policy.Selection;
+import io.scopekv.policy.SpecForm;
 
 /**
  * SCOPE Adaptive: Slide under a budget that grows with the step,
@@ -18,6 +19,13 @@ import io.scopekv.policy.Selection;
  * @param scorer       ranks the older decoding tokens
  */
 public record Adaptive(int window, int recent, int maxNewTokens, DecodingScorer scorer) implements DecodingStrategy {
+
+    /** Spec name, parameters and factory. */
+    public static final SpecForm<Adaptive> SPEC = SpecForm.<Adaptive>named("adaptive")
+            .required("W", Adaptive::window)
+            .optional("R", 256, Adaptive::recent)
+            .required("T", Adaptive::maxNewTokens)
+            .build(args -> new Adaptive(args.integer("W"), args.integer("R"), args.integer("T")));
 
     public Adaptive {
         Windows.require(window, recent, scorer);
@@ -49,7 +57,7 @@ public record Adaptive(int window, int recent, int maxNewTokens, DecodingScorer 
 
     @Override
     public String describe() {
-        return "adaptive(W=" + window + ",R=" + recent + ",T=" + maxNewTokens + ")";
+        return SPEC.describe(this);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.scopekv.policy.decoding;
 
 import io.scopekv.policy.DecodingScorer;
 import io.scopekv.policy.PrefillInput;
+import io.scopekv.policy.SpecForm;
 import io.scopekv.policy.prefill.H2oPrefill;
 
 /**
@@ -19,6 +20,11 @@ import io.scopekv.policy.prefill.H2oPrefill;
  */
 public record CumulativeAttention(boolean fromPrefill) implements DecodingScorer {
 
+    /** Spec name, parameters and factory. */
+    public static final SpecForm<CumulativeAttention> SPEC = SpecForm.<CumulativeAttention>named("cumulative")
+            .flag("prefill", CumulativeAttention::fromPrefill)
+            .build(args -> new CumulativeAttention(args.flag("prefill")));
+
     /** Prompt tokens start from zero. */
     public CumulativeAttention() {
         this(false);
@@ -26,7 +32,7 @@ public record CumulativeAttention(boolean fromPrefill) implements DecodingScorer
 
     @Override
     public String describe() {
-        return fromPrefill ? "cumulative(prefill=1)" : "cumulative";
+        return SPEC.describe(this);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.scopekv.policy.decoding;
 
 import io.scopekv.policy.DecodingScorer;
+import io.scopekv.policy.SpecForm;
 
 /**
  * The reference heavy-hitter score: the current step's attention probability (softmax over every
@@ -8,9 +9,13 @@ import io.scopekv.policy.DecodingScorer;
  */
 public record CurrentAttention() implements DecodingScorer {
 
+    /** Spec name, parameters and factory. */
+    public static final SpecForm<CurrentAttention> SPEC = SpecForm.<CurrentAttention>named("attn")
+            .build(args -> new CurrentAttention());
+
     @Override
     public String describe() {
-        return "attn";
+        return SPEC.describe(this);
     }
 
     @Override

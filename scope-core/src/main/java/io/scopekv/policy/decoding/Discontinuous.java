@@ -4,6 +4,7 @@ import io.scopekv.policy.DecodingScorer;
 import io.scopekv.policy.DecodingStrategy;
 import io.scopekv.policy.Occupancy;
 import io.scopekv.policy.Selection;
+import io.scopekv.policy.SpecForm;
 
 /**
  * SCOPE Discontinuous: {@link Adaptive}'s budget B(j), but selecting only every delta + 1 steps.
@@ -18,6 +19,13 @@ import io.scopekv.policy.Selection;
  * @param scorer       ranks the older decoding tokens
  */
 public record Discontinuous(int window, int recent, int maxNewTokens, DecodingScorer scorer) implements DecodingStrategy {
+
+    /** Spec name, parameters and factory. */
+    public static final SpecForm<Discontinuous> SPEC = SpecForm.<Discontinuous>named("discontinuous")
+            .required("W", Discontinuous::window)
+            .optional("R", 256, Discontinuous::recent)
+            .required("T", Discontinuous::maxNewTokens)
+            .build(args -> new Discontinuous(args.integer("W"), args.integer("R"), args.integer("T")));
 
     public Discontinuous {
         Windows.require(window, recent, scorer);
@@ -41,7 +49,7 @@ public record Discontinuous(int window, int recent, int maxNewTokens, DecodingSc
 
     @Override
     public String describe() {
-        return "discontinuous(W=" + window + ",R=" + recent + ",T=" + maxNewTokens + ")";
+        return SPEC.describe(this);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.scopekv.policy.decoding;
 
 import io.scopekv.policy.DecodingScorer;
+import io.scopekv.policy.SpecForm;
 
 /**
  * StreamingLLM's rule as a score: the lower the position, the higher the score, so a selection
@@ -9,9 +10,13 @@ import io.scopekv.policy.DecodingScorer;
  */
 public record OldestFirst() implements DecodingScorer {
 
+    /** Spec name, parameters and factory. */
+    public static final SpecForm<OldestFirst> SPEC = SpecForm.<OldestFirst>named("oldest")
+            .build(args -> new OldestFirst());
+
     @Override
     public String describe() {
-        return "oldest";
+        return SPEC.describe(this);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.scopekv.policy.decoding;
 
 import io.scopekv.policy.DecodingScorer;
+import io.scopekv.policy.SpecForm;
 
 /**
  * A seeded random score, fresh at every step: the lower bound any real scorer must beat.
@@ -8,9 +9,14 @@ import io.scopekv.policy.DecodingScorer;
  */
 public record RandomScore(long seed) implements DecodingScorer {
 
+    /** Spec name, parameters and factory. */
+    public static final SpecForm<RandomScore> SPEC = SpecForm.<RandomScore>named("random")
+            .optional("seed", 0, RandomScore::seed)
+            .build(args -> new RandomScore(args.longValue("seed")));
+
     @Override
     public String describe() {
-        return "random(seed=" + seed + ")";
+        return SPEC.describe(this);
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.scopekv.policy.DecodingScorer;
 import io.scopekv.policy.DecodingStrategy;
 import io.scopekv.policy.Occupancy;
 import io.scopekv.policy.Selection;
+import io.scopekv.policy.SpecForm;
 
 /**
  * SCOPE Slide: a fixed decoding budget W. On every step where a head holds at least W decoding
@@ -16,6 +17,12 @@ import io.scopekv.policy.Selection;
  */
 public record Slide(int window, int recent, DecodingScorer scorer) implements DecodingStrategy {
 
+    /** Spec name, parameters and factory. */
+    public static final SpecForm<Slide> SPEC = SpecForm.<Slide>named("slide")
+            .required("W", Slide::window)
+            .optional("R", 256, Slide::recent)
+            .build(args -> new Slide(args.integer("W"), args.integer("R")));
+
     public Slide {
         Windows.require(window, recent, scorer);
     }
@@ -27,7 +34,7 @@ public record Slide(int window, int recent, DecodingScorer scorer) implements De
 
     @Override
     public String describe() {
-        return "slide(W=" + window + ",R=" + recent + ")";
+        return SPEC.describe(this);
     }
 
     @Override

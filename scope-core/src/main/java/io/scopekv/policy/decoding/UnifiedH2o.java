@@ -2,6 +2,7 @@ package io.scopekv.policy.decoding;
 
 import io.scopekv.policy.DecodingScorer;
 import io.scopekv.policy.DecodingStrategy;
+import io.scopekv.policy.SpecForm;
 
 /**
  * Unified H2O: a whole-cache budget of P + W per head, where P is the head's prefill kept count.
@@ -14,6 +15,12 @@ import io.scopekv.policy.DecodingStrategy;
  */
 public record UnifiedH2o(int window, int recent, DecodingScorer scorer) implements DecodingStrategy {
 
+    /** Spec name, parameters and factory. */
+    public static final SpecForm<UnifiedH2o> SPEC = SpecForm.<UnifiedH2o>named("h2o")
+            .required("W", UnifiedH2o::window)
+            .optional("R", 256, UnifiedH2o::recent)
+            .build(args -> new UnifiedH2o(args.integer("W"), args.integer("R")));
+
     public UnifiedH2o {
         Windows.require(window, recent, scorer);
     }
@@ -25,7 +32,7 @@ public record UnifiedH2o(int window, int recent, DecodingScorer scorer) implemen
 
     @Override
     public String describe() {
-        return "h2o(W=" + window + ",R=" + recent + ")";
+        return SPEC.describe(this);
     }
 
     @Override

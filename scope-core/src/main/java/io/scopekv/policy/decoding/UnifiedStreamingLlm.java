@@ -2,6 +2,7 @@ package io.scopekv.policy.decoding;
 
 import io.scopekv.policy.DecodingScorer;
 import io.scopekv.policy.DecodingStrategy;
+import io.scopekv.policy.SpecForm;
 
 /**
  * Unified StreamingLLM: a whole-cache budget of P + W per head, where P is the head's prefill kept count.
@@ -14,6 +15,12 @@ import io.scopekv.policy.DecodingStrategy;
  */
 public record UnifiedStreamingLlm(int window, int recent, DecodingScorer scorer) implements DecodingStrategy {
 
+    /** Spec name, parameters and factory. */
+    public static final SpecForm<UnifiedStreamingLlm> SPEC = SpecForm.<UnifiedStreamingLlm>named("streamingllm")
+            .required("W", UnifiedStreamingLlm::window)
+            .optional("R", 256, UnifiedStreamingLlm::recent)
+            .build(args -> new UnifiedStreamingLlm(args.integer("W"), args.integer("R")));
+
     public UnifiedStreamingLlm {
         Windows.require(window, recent, scorer);
     }
@@ -25,7 +32,7 @@ public record UnifiedStreamingLlm(int window, int recent, DecodingScorer scorer)
 
     @Override
     public String describe() {
-        return "streamingllm(W=" + window + ",R=" + recent + ")";
+        return SPEC.describe(this);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.scopekv.policy.decoding;
 
 import io.scopekv.policy.DecodingScorer;
+import io.scopekv.policy.SpecForm;
 
 /**
  * Attention summed over the last k decode steps' queries (an observation window during decoding).
@@ -10,6 +11,11 @@ import io.scopekv.policy.DecodingScorer;
  */
 public record WindowAttention(int k) implements DecodingScorer {
 
+    /** Spec name, parameters and factory. */
+    public static final SpecForm<WindowAttention> SPEC = SpecForm.<WindowAttention>named("window")
+            .required("k", WindowAttention::k)
+            .build(args -> new WindowAttention(args.integer("k")));
+
     public WindowAttention {
         if (k < 1) {
             throw new IllegalArgumentException("window scorer needs k >= 1, was " + k);
@@ -18,7 +24,7 @@ public record WindowAttention(int k) implements DecodingScorer {
 
     @Override
     public String describe() {
-        return "window(k=" + k + ")";
+        return SPEC.describe(this);
     }
 
     @Override

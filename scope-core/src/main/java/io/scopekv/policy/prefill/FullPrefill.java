@@ -2,13 +2,18 @@ package io.scopekv.policy.prefill;
 
 import io.scopekv.policy.PrefillInput;
 import io.scopekv.policy.ScoringCompressor;
+import io.scopekv.policy.SpecForm;
 
 /** Keeps every prompt token (the reference's ALLKV). */
 public record FullPrefill() implements ScoringCompressor {
 
+    /** Spec name, parameters and factory. */
+    public static final SpecForm<FullPrefill> SPEC = SpecForm.<FullPrefill>named("full")
+            .build(args -> new FullPrefill());
+
     @Override
     public String describe() {
-        return "full";
+        return SPEC.describe(this);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.scopekv.policy.prefill;
 
 import io.scopekv.policy.PrefillInput;
 import io.scopekv.policy.ScoringCompressor;
+import io.scopekv.policy.SpecForm;
 
 /**
  * H2O at prefill: each prompt token scored by the attention it receives from every prompt query
@@ -10,13 +11,19 @@ import io.scopekv.policy.ScoringCompressor;
  */
 public record H2oPrefill(int budget, int window) implements ScoringCompressor {
 
+    /** Spec name, parameters and factory. */
+    public static final SpecForm<H2oPrefill> SPEC = SpecForm.<H2oPrefill>named("h2o")
+            .required("P", H2oPrefill::budget)
+            .optional("w", 8, H2oPrefill::window)
+            .build(args -> new H2oPrefill(args.integer("P"), args.integer("w")));
+
     public H2oPrefill {
         PromptAttention.requireBudget("h2o", budget, window);
     }
 
     @Override
     public String describe() {
-        return "h2o(P=" + budget + ",w=" + window + ")";
+        return SPEC.describe(this);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.scopekv.policy.prefill;
 
 import io.scopekv.policy.PrefillInput;
 import io.scopekv.policy.ScoringCompressor;
+import io.scopekv.policy.SpecForm;
 
 /**
  * Keeps the tokens whose keys have the smallest L2 norm (low-norm keys tend to draw high
@@ -10,13 +11,19 @@ import io.scopekv.policy.ScoringCompressor;
  */
 public record KeyNormPrefill(int budget, int window) implements ScoringCompressor {
 
+    /** Spec name, parameters and factory. */
+    public static final SpecForm<KeyNormPrefill> SPEC = SpecForm.<KeyNormPrefill>named("keynorm")
+            .required("P", KeyNormPrefill::budget)
+            .optional("w", 8, KeyNormPrefill::window)
+            .build(args -> new KeyNormPrefill(args.integer("P"), args.integer("w")));
+
     public KeyNormPrefill {
         PromptAttention.requireBudget("keynorm", budget, window);
     }
 
     @Override
     public String describe() {
-        return "keynorm(P=" + budget + ",w=" + window + ")";
+        return SPEC.describe(this);
     }
 
     @Override

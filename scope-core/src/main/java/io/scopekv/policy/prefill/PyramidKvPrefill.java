@@ -2,6 +2,7 @@ package io.scopekv.policy.prefill;
 
 import io.scopekv.policy.PrefillInput;
 import io.scopekv.policy.ScoringCompressor;
+import io.scopekv.policy.SpecForm;
 
 /**
  * PyramidKV: SnapKV scoring with per-layer budgets falling linearly with depth. With
@@ -10,6 +11,14 @@ import io.scopekv.policy.ScoringCompressor;
  * by L instead of L - 1, which never reaches min). The average over layers is P.
  */
 public record PyramidKvPrefill(int budget, int window, int beta, int kernel) implements ScoringCompressor {
+
+    /** Spec name, parameters and factory. */
+    public static final SpecForm<PyramidKvPrefill> SPEC = SpecForm.<PyramidKvPrefill>named("pyramidkv")
+            .required("P", PyramidKvPrefill::budget)
+            .optional("w", 8, PyramidKvPrefill::window)
+            .optional("beta", 20, PyramidKvPrefill::beta)
+            .optional("kernel", 7, PyramidKvPrefill::kernel)
+            .build(args -> new PyramidKvPrefill(args.integer("P"), args.integer("w"), args.integer("beta"), args.integer("kernel")));
 
     public PyramidKvPrefill {
         PromptAttention.requireBudget("pyramidkv", budget, window);
@@ -31,7 +40,7 @@ public record PyramidKvPrefill(int budget, int window, int beta, int kernel) imp
 
     @Override
     public String describe() {
-        return "pyramidkv(P=" + budget + ",w=" + window + ",beta=" + beta + ",kernel=" + kernel + ")";
+        return SPEC.describe(this);
     }
 
     @Override

@@ -2,10 +2,18 @@ package io.scopekv.policy.prefill;
 
 import io.scopekv.policy.PrefillInput;
 import io.scopekv.policy.ScoringCompressor;
+import io.scopekv.policy.SpecForm;
 import java.util.SplittableRandom;
 
 /** Keeps P - w random prompt tokens plus the last w: the lower bound. Seeded per layer and head. */
 public record RandomPrefill(int budget, int window, long seed) implements ScoringCompressor {
+
+    /** Spec name, parameters and factory. */
+    public static final SpecForm<RandomPrefill> SPEC = SpecForm.<RandomPrefill>named("random")
+            .required("P", RandomPrefill::budget)
+            .optional("w", 0, RandomPrefill::window)
+            .optional("seed", 0, RandomPrefill::seed)
+            .build(args -> new RandomPrefill(args.integer("P"), args.integer("w"), args.longValue("seed")));
 
     public RandomPrefill {
         PromptAttention.requireBudget("random", budget, window);
@@ -13,7 +21,7 @@ public record RandomPrefill(int budget, int window, long seed) implements Scorin
 
     @Override
     public String describe() {
-        return "random(P=" + budget + ",w=" + window + ",seed=" + seed + ")";
+        return SPEC.describe(this);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.scopekv.policy.prefill;
 
 import io.scopekv.policy.PrefillInput;
 import io.scopekv.policy.ScoringCompressor;
+import io.scopekv.policy.SpecForm;
 
 /**
  * SnapKV: the last w prompt queries (the observation window) vote for earlier tokens with their
@@ -9,6 +10,13 @@ import io.scopekv.policy.ScoringCompressor;
  * padding); keeps the top P - w plus the window itself.
  */
 public record SnapKvPrefill(int budget, int window, int kernel) implements ScoringCompressor {
+
+    /** Spec name, parameters and factory. */
+    public static final SpecForm<SnapKvPrefill> SPEC = SpecForm.<SnapKvPrefill>named("snapkv")
+            .required("P", SnapKvPrefill::budget)
+            .optional("w", 8, SnapKvPrefill::window)
+            .optional("kernel", 7, SnapKvPrefill::kernel)
+            .build(args -> new SnapKvPrefill(args.integer("P"), args.integer("w"), args.integer("kernel")));
 
     public SnapKvPrefill {
         PromptAttention.requireBudget("snapkv", budget, window);
@@ -27,7 +35,7 @@ public record SnapKvPrefill(int budget, int window, int kernel) implements Scori
 
     @Override
     public String describe() {
-        return "snapkv(P=" + budget + ",w=" + window + ",kernel=" + kernel + ")";
+        return SPEC.describe(this);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.scopekv.policy.prefill;
 
 import io.scopekv.policy.PrefillInput;
 import io.scopekv.policy.ScoringCompressor;
+import io.scopekv.policy.SpecForm;
 
 /**
  * StreamingLLM at prefill: the first {@code sink} prompt tokens (attention sinks) and the last
@@ -13,6 +14,12 @@ import io.scopekv.policy.ScoringCompressor;
  */
 public record StreamingLlmPrefill(int budget, int sink) implements ScoringCompressor {
 
+    /** Spec name, parameters and factory. */
+    public static final SpecForm<StreamingLlmPrefill> SPEC = SpecForm.<StreamingLlmPrefill>named("streamingllm")
+            .required("P", StreamingLlmPrefill::budget)
+            .optional("sink", 4, StreamingLlmPrefill::sink)
+            .build(args -> new StreamingLlmPrefill(args.integer("P"), args.integer("sink")));
+
     public StreamingLlmPrefill {
         if (sink < 0 || sink > budget) {
             throw new IllegalArgumentException("streamingllm: sink tokens must be within [0, P], was sink=" + sink + ", P=" + budget);
@@ -22,7 +29,7 @@ public record StreamingLlmPrefill(int budget, int sink) implements ScoringCompre
 
     @Override
     public String describe() {
-        return "streamingllm(P=" + budget + ",sink=" + sink + ")";
+        return SPEC.describe(this);
     }
 
     @Override
