@@ -15,6 +15,12 @@ package io.scopekv;
  */
 public record CacheLayout(int layers, int queryHeads, int kvHeads, int headDim, StorageType storage) {
 
+    /**
+     * The most elements one token's query row ({@code queryHeads x headDim}) may hold: the cache
+     * indexes rows and blocks of rows with ints. The largest models have 128 x 128 = 16,384.
+     */
+    public static final int MAX_ROW_ELEMENTS = 1 << 24;
+
     public CacheLayout {
         requirePositive("layers", layers);
         requirePositive("queryHeads", queryHeads);
@@ -26,6 +32,10 @@ public record CacheLayout(int layers, int queryHeads, int kvHeads, int headDim, 
         if (queryHeads % kvHeads != 0) {
             throw new IllegalArgumentException("queryHeads (" + queryHeads
                     + ") must be a multiple of kvHeads (" + kvHeads + ")");
+        }
+        if ((long) queryHeads * headDim > MAX_ROW_ELEMENTS) {
+            throw new IllegalArgumentException("queryHeads x headDim = " + queryHeads + " x " + headDim + " = "
+                    + (long) queryHeads * headDim + " exceeds the limit of " + MAX_ROW_ELEMENTS + " elements per token row");
         }
     }
 

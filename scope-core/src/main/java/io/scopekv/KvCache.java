@@ -1,6 +1,7 @@
 package io.scopekv;
 
 import io.scopekv.policy.CachePolicy;
+import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -9,7 +10,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <h2>Protocol</h2>
  * <ol>
  *   <li>{@link #prefill} once per layer with the prompt's keys, values and positions (and the prompt
- *       queries the policy reads). The prefill compressor decides which tokens stay.</li>
+ *       queries the policy reads). The prefill compressor decides which tokens stay. An engine that
+ *       prefills in chunks calls {@link #prefillChunk} per chunk and {@link #endPrefill} after the
+ *       last: compression happens when the prompt ends.</li>
  *   <li>Each decode step, per layer: {@link #append} the new token's key and value at its absolute
  *       position, then either {@link #attend} (the cache computes attention and keeps the
  *       probabilities) or run your own kernel over {@link #view} and hand the probabilities back with
@@ -49,6 +52,36 @@ public interface KvCache extends AutoCloseable {
      *                  ({@code nq <= M}), or null when the policy reads none
      */
     void prefill(int layer, INDArray keys, INDArray values, int[] positions, INDArray queries);
+
+    /**
+     * {@link #prefill(int, INDArray, INDArray, int[], INDArray)} on row-major arrays:
+     * {@code keys}/{@code values} {@code [kvHeads * M * headDim]}, {@code queries}
+     * {@code [queryHeads * nq * headDim]} or null.
+     */
+    void prefill(int layer, float[] keys, float[] values, int[] positions, float[] queries);
+
+    /**
+     * {@link #prefill(int, float[], float[], int[], float[])} on buffers, read from their position
+     * to their limit (the buffers' positions do not move).
+     */
+    void prefill(int layer, FloatBuffer keys, FloatBuffer values, int[] positions, FloatBuffer queries);
+
+    /**
+     * Adds one chunk of the prompt of one layer; nothing is compressed until {@link #endPrefill}.
+     * Chunks come in position order. A chunk's queries are those of its last nq tokens: a prefill
+     * compressor reading the last w queries needs them from the final chunk(s) only, one reading
+     * every query needs them with every chunk.
+     *
+     * @param keys      {@code [kvHeads * m * headDim]} row-major, after RoPE, for the chunk's m tokens
+     * @param values    {@code [kvHeads * m * headDim]} row-major
+     * @param positions {@code [m]} absolute positions, strictly ascending, above the previous chunk's
+     * @param queries   {@code [queryHeads * nq * headDim]} row-major queries of the chunk's last nq
+     *                  tokens ({@code nq <= m}), or null
+     */
+    void prefillChunk(int layer, float[] keys, float[] values, int[] positions, float[] queries);
+
+    /** Ends a chunked prefill of one layer: the prefill compressor runs over every chunk. */
+    void endPrefill(int layer);
 
     /**
      * Appends one decoding token to one layer.

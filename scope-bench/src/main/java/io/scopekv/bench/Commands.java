@@ -3,6 +3,7 @@ package io.scopekv.bench;
 import io.scopekv.bench.io.OutputDirectory;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -55,8 +56,25 @@ final class Commands {
             err.println("Run 'scope-bench " + name + " --help' for usage.");
             return 2;
         } catch (IOException | IllegalArgumentException | IllegalStateException e) {
-            err.println("scope-bench " + name + ": " + e.getMessage());
+            err.println("scope-bench " + name + ": " + message(e));
+            return 1;
+        } catch (UncheckedIOException e) {
+            err.println("scope-bench " + name + ": " + message(e.getCause()));
+            return 1;
+        } catch (OutOfMemoryError e) {
+            err.println("scope-bench " + name + ": out of memory with a maximum heap of "
+                    + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB; give the JVM more (-Xmx) or run a smaller "
+                    + "configuration");
+            return 1;
+        } catch (RuntimeException e) {
+            // every expected failure has its own message above; this one is a defect, said in one line
+            err.println("scope-bench " + name + ": internal error, please report it with the command line: " + e);
             return 1;
         }
+    }
+
+    /** The message, or the exception's kind when it has none (an EOFException, for one). */
+    private static String message(Throwable e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 }

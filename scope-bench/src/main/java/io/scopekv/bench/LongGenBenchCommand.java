@@ -55,11 +55,18 @@ public final class LongGenBenchCommand {
             if (policies.isEmpty()) {
                 throw new UsageException("missing required option --policy SPEC");
             }
+            Set<String> seen = new HashSet<>();
             for (String policy : policies) {
+                // two specs that parse to the same policy would write into one results directory
+                String canonical;
                 try {
-                    PolicySpec.parse(policy);
+                    canonical = PolicySpec.parse(policy).describe();
                 } catch (IllegalArgumentException e) {
                     throw new UsageException("--policy: " + e.getMessage());
+                }
+                if (!seen.add(canonical) | !seen.add("dir:" + LongGenBenchRunner.directoryName(policy))) {
+                    throw new UsageException("--policy " + policy + " is given twice (as " + canonical + "); each policy "
+                            + "runs once into its own directory");
                 }
             }
             Request request = new Request(model, data, policies, positive(parsed, "examples"),

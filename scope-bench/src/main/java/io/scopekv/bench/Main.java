@@ -30,6 +30,7 @@ public final class Main {
         register("export-trace", "write the synthetic workload as a trace for replay", ExportTraceCommand::run);
         register("longgenbench", "run LongGenBench on a GGUF model with one or more policies", LongGenBenchCommand::run);
         register("mini", "run the paper's table on a model trained on the mini-LongGenBench task", MiniCommand::run);
+        register("fidelity", "measure how far each policy moves a GGUF model's output from the full cache's", FidelityCommand::run);
         register("train", "train a tiny Llama model on the mini-LongGenBench task and export it as GGUF", TrainCommand::run);
     }
 

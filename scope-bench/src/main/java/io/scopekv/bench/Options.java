@@ -156,17 +156,23 @@ public final class Options {
 
         /** An integer value, or {@code fallback} when absent and without default. */
         public int getInt(String name, int fallback) throws UsageException {
-            return number(name, fallback, Integer::parseInt, "an integer");
+            return number(name, fallback, text -> Integer.parseInt(ascii(text)), "an integer");
         }
 
         /** A long value, or {@code fallback} when absent and without default. */
         public long getLong(String name, long fallback) throws UsageException {
-            return number(name, fallback, Long::parseLong, "an integer");
+            return number(name, fallback, text -> Long.parseLong(ascii(text)), "an integer");
         }
 
-        /** A number, or {@code fallback} when absent and without default. */
+        /** A finite number, or {@code fallback} when absent and without default. */
         public float getFloat(String name, float fallback) throws UsageException {
-            return number(name, fallback, Float::parseFloat, "a number");
+            return number(name, fallback, text -> {
+                float x = Float.parseFloat(text);
+                if (!Float.isFinite(x)) {
+                    throw new NumberFormatException("not finite");
+                }
+                return x;
+            }, "a finite number");
         }
 
         private <T> T number(String name, T fallback, Function<String, T> parse, String kind)
@@ -180,6 +186,14 @@ public final class Options {
             } catch (NumberFormatException e) {
                 throw new UsageException("--" + name + " must be " + kind + ", was '" + value + "'");
             }
+        }
+
+        /** Integer.parseInt reads other scripts' digits too ('３２' as 32); options are written in ASCII. */
+        private static String ascii(String text) {
+            if (!text.matches("[+-]?[0-9]+")) {
+                throw new NumberFormatException(text);
+            }
+            return text;
         }
 
         /** A comma-separated list, or {@code fallback} when absent. */
@@ -205,7 +219,7 @@ public final class Options {
             List<Integer> numbers = new ArrayList<>();
             for (String item : getList(name, List.of())) {
                 try {
-                    numbers.add(Integer.parseInt(item));
+                    numbers.add(Integer.parseInt(ascii(item)));
                 } catch (NumberFormatException e) {
                     throw new UsageException("--" + name + " must be a comma-separated list of integers, had '" + item + "'");
                 }

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
+import org.bytedeco.javacpp.Pointer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +39,7 @@ public final class SweepCommand {
                 + "to OUT/<configuration>/ and prints the table.");
         return Commands.execute("sweep", options, args, out, err, parsed -> {
             SweepConfig config = config(parsed);
+            checkMemory(config, Runtime.getRuntime().maxMemory(), Pointer.maxBytes());
             try (OutputDirectory dir = Commands.output(parsed, Path.of(parsed.get("out")).resolve(config.directoryName()))) {
                 sweep(config, dir, out, err);
             }
@@ -49,6 +51,13 @@ public final class SweepCommand {
         WorkloadConfig workload = WorkloadOptions.workload(parsed);
         SweepConfig base = WorkloadOptions.paper(parsed) ? SweepConfig.paper(workload) : SweepConfig.defaults(workload);
         List<String> policies = parsed.getList("policies", base.policies());
+        if (policies.isEmpty()) {
+            throw new UsageException("--policies must name at least one policy (or all); known: "
+                    + String.join(", ", PolicyRegistry.names()));
+        }
+        if (policies.stream().distinct().count() != policies.size()) {
+            throw new UsageException("--policies names a policy twice: " + String.join(",", policies));
+        }
         try {
             return new SweepConfig(workload, parsed.has("prefill-budget") ? parsed.getInt("prefill-budget", 0) : base.prefillBudget(),
                     parsed.has("windows") ? parsed.getIntList("windows", base.windows()) : base.windows(),
@@ -57,6 +66,38 @@ public final class SweepCommand {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+    }
+
+    /**
+     * Refuses, before anything is allocated, a sweep whose simulation arrays do not fit the heap or
+     * whose full cache alone does not fit the off-heap limit, with the figures.
+     */
+    static void checkMemory(SweepConfig config, long maxHeap, long maxOffHeap) throws UsageException {
+        Sweep.Memory need;
+        try {
+            need = Sweep.memory(config);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        if (need.heapBytes() > maxHeap) {
+            throw new UsageException("this sweep needs " + size(need.heapBytes()) + " of Java heap for its keys and "
+                    + "attention rows, and the JVM allows " + size(maxHeap) + " (-Xmx): use a smaller --layout or shorter lengths");
+        }
+        if (need.offHeapMinBytes() > maxOffHeap) {
+            throw new UsageException("this sweep needs at least " + size(need.offHeapMinBytes()) + " of off-heap memory for "
+                    + "the full cache, and up to " + size(need.offHeapMaxBytes()) + " with every policy run; the limit is "
+                    + size(maxOffHeap) + " (-Dorg.bytedeco.javacpp.maxbytes, default -Xmx): use a smaller --layout, "
+                    + "shorter lengths or fewer --policies");
+        }
+        if (need.offHeapMaxBytes() > maxOffHeap) {
+            LOG.warn("the policy runs may need up to {} of off-heap memory, above the limit of {}; policies that evict "
+                    + "need far less", size(need.offHeapMaxBytes()), size(maxOffHeap));
+        }
+    }
+
+    private static String size(long bytes) {
+        return bytes == Long.MAX_VALUE ? "more than 8 EiB"
+                : String.format(java.util.Locale.ROOT, "%.1f GiB (%,d bytes)", bytes / (double) (1L << 30), bytes);
     }
 
     /** Runs a sweep with a progress bar on {@code err}, writes its report into {@code output}, commits it and prints its table. */

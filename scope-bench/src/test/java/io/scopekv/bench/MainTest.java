@@ -28,8 +28,9 @@ class MainTest {
     @Test
     void helpListsEveryCommand() {
         assertThat(run("--help")).isZero();
-        assertThat(out()).contains("demo", "mini", "sweep", "replay", "export-trace", "longgenbench", "train");
-        for (String command : new String[] {"demo", "mini", "sweep", "replay", "export-trace", "longgenbench", "train"}) {
+        assertThat(out()).contains("demo", "mini", "sweep", "replay", "export-trace", "longgenbench", "fidelity", "train");
+        for (String command : new String[] {"demo", "mini", "sweep", "replay", "export-trace", "longgenbench", "fidelity",
+            "train"}) {
             assertThat(run(command, "--help")).as(command).isZero();
             assertThat(out()).startsWith("usage: scope-bench " + command);
         }

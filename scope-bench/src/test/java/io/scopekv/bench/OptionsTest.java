@@ -68,7 +68,7 @@ class OptionsTest {
         assertThatThrownBy(() -> bad.getLong("seed", 0)).isInstanceOf(UsageException.class)
                 .hasMessage("--seed must be an integer, was 'x'");
         assertThatThrownBy(() -> bad.getFloat("rate", 0)).isInstanceOf(UsageException.class)
-                .hasMessage("--rate must be a number, was 'fast'");
+                .hasMessage("--rate must be a finite number, was 'fast'");
         assertThat(bad.getList("out", List.of())).containsExactly("results");
     }
 }

@@ -1,6 +1,7 @@
 package io.scopekv.internal;
 
 import io.scopekv.CacheLayout;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -10,10 +11,15 @@ final class Checks {
     private Checks() {
     }
 
-    static void positions(int[] positions) {
+    /** Positions of prompt tokens: at least one, non-negative, strictly ascending, above {@code after}. */
+    static void positions(int[] positions, int after) {
         if (positions == null || positions.length == 0) {
             throw new IllegalArgumentException("positions must hold one entry per prompt token (M >= 1), was "
                     + (positions == null ? "null" : "empty"));
+        }
+        if (after >= 0 && positions[0] <= after) {
+            throw new IllegalArgumentException("positions[0]=" + positions[0] + " must exceed the previous chunk's last position "
+                    + after);
         }
         for (int t = 0; t < positions.length; t++) {
             if (positions[t] < 0 || (t > 0 && positions[t] <= positions[t - 1])) {
@@ -35,6 +41,53 @@ final class Checks {
         }
         Tensors.requireShape("queries", queries, queries.shape());
         Tensors.requireFinite("queries", Tensors.rowMajor(queries), 0, (int) queries.length());
+    }
+
+    /** One prompt chunk, row-major: every rule a prefill checks before anything is stored. */
+    static void chunk(CacheLayout layout, float[] keys, float[] values, int[] positions, float[] queries, int after) {
+        positions(positions, after);
+        int m = positions.length;
+        rows("keys", keys, layout.kvHeads(), m, layout.headDim());
+        rows("values", values, layout.kvHeads(), m, layout.headDim());
+        if (queries != null) {
+            queryRows(queries, layout, m);
+            Tensors.requireFinite("queries", queries, 0, queries.length);
+        }
+        Tensors.requireFinite("keys", keys, 0, keys.length);
+        Tensors.requireFinite("values", values, 0, values.length);
+        LayerStore.requireStorable(layout.storage(), "key", keys, 0, keys.length);
+        LayerStore.requireStorable(layout.storage(), "value", values, 0, values.length);
+    }
+
+    /** {@code array} holds {@code [heads, m, headDim]} floats. */
+    static void rows(String name, float[] array, int heads, int m, int headDim) {
+        if (array == null) {
+            throw new IllegalArgumentException(name + " must not be null");
+        }
+        if (array.length != (long) heads * m * headDim) {
+            throw new IllegalArgumentException(name + " must hold [heads=" + heads + ", M=" + m + ", headDim=" + headDim
+                    + "] = " + (long) heads * m * headDim + " floats, was " + array.length);
+        }
+    }
+
+    /** {@code queries} holds {@code [queryHeads, nq, headDim]} floats with {@code 1 <= nq <= m}. */
+    static void queryRows(float[] queries, CacheLayout layout, int m) {
+        int perRow = layout.queryHeads() * layout.headDim();
+        int nq = queries.length / perRow;
+        if (queries.length % perRow != 0 || nq < 1 || nq > m) {
+            throw new IllegalArgumentException("queries must hold [queryHeads=" + layout.queryHeads() + ", nq in 1.." + m
+                    + ", headDim=" + layout.headDim() + "] floats, was " + queries.length);
+        }
+    }
+
+    /** A heap copy of the buffer's floats from its position to its limit; the buffer is unchanged. */
+    static float[] remaining(String name, FloatBuffer buffer) {
+        if (buffer == null) {
+            throw new IllegalArgumentException(name + " must not be null");
+        }
+        float[] out = new float[buffer.remaining()];
+        buffer.get(buffer.position(), out);
+        return out;
     }
 
     static void length(String name, float[] array, int length) {

@@ -7,9 +7,11 @@ import io.scopekv.policy.Occupancy;
 /** One layer of one sequence: its storage, where it is in the step protocol, and its counts. */
 final class LayerState implements Occupancy {
 
-    enum Phase { EMPTY, READY, APPENDED }
+    enum Phase { EMPTY, PREFILLING, READY, APPENDED }
 
     Phase phase = Phase.EMPTY;
+    /** The chunks of an open chunked prefill, null otherwise. */
+    PromptBuffer prompt;
     LayerStore store;
     DecodingScorer.State scores;
     DecodingStrategy.State strategy;
@@ -52,10 +54,24 @@ final class LayerState implements Occupancy {
         return decodingCount[head];
     }
 
-    /** This layer, if it was prefilled. */
+    /** This layer, if its prefill has not begun. */
+    LayerState empty(int layer) {
+        if (phase == Phase.PREFILLING) {
+            throw new IllegalStateException("layer " + layer + " has a chunked prefill open; add chunks with prefillChunk() and end it with endPrefill()");
+        }
+        if (phase != Phase.EMPTY) {
+            throw new IllegalStateException("layer " + layer + " was already prefilled; prefill runs once per layer per sequence");
+        }
+        return this;
+    }
+
+    /** This layer, if its prefill has ended. */
     LayerState prefilled(int layer) {
         if (phase == Phase.EMPTY) {
             throw new IllegalStateException("layer " + layer + " has not been prefilled; call prefill() first");
+        }
+        if (phase == Phase.PREFILLING) {
+            throw new IllegalStateException("layer " + layer + " is still prefilling; call endPrefill() after the last chunk");
         }
         return this;
     }

@@ -9,15 +9,15 @@ import io.scopekv.internal.LayerState.Phase;
 import io.scopekv.policy.CachePolicy;
 import io.scopekv.policy.DecodingStrategy;
 import io.scopekv.policy.GqaMode;
-import io.scopekv.policy.PrefillInput;
 import io.scopekv.policy.Selection;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link KvCache} step protocol: validate, store, attend, observe, evict. Prefill selection,
+ * The {@link KvCache} step protocol: validate, store, attend, observe, evict. Prefill compression,
  * attention, the grouped-query fold and the shared top-k live in their own classes; the policy's
  * decoding strategy decides when to select and how much stays. Not API: build it with
  * {@link KvCache#builder}.
@@ -34,11 +34,9 @@ public final class NdKvCache implements KvCache {
     private final int queriesPerHead;
     private final LayerState[] layers;
     private final Usage usage = new Usage();
-    private final PrefillSelector prefillSelector;
+    private final PrefillStep prefillStep;
     private final Evictor evictor;
     private final Attention attention;
-    /** Whether storage is written and read through ND4J operations rather than host memory. */
-    private final boolean nd4jOps;
     private boolean closed;
 
     // Heap scratch shared by the layers of this sequence (a cache is used by one thread at a time).
@@ -50,6 +48,7 @@ public final class NdKvCache implements KvCache {
     private float[] folded = new float[0];
 
     /**
+     * @param backend HOST (host memory, the Vector API kernel) or ND4J (ND4J operations only), resolved
      * @param threads threads that share one attend() call (the caller plus threads - 1 tasks in
      *                the common fork-join pool)
      */
@@ -68,10 +67,11 @@ public final class NdKvCache implements KvCache {
         this.queryRow = new float[layout.queryHeads() * d];
         this.outRow = new float[layout.queryHeads() * d];
         Selector selector = new Selector();
-        this.prefillSelector = new PrefillSelector(layout, policy.prefill(), policy.gqa(), heads, selector);
+        PrefillSelector prefillSelector = new PrefillSelector(layout, policy.prefill(), policy.gqa(), heads, selector);
+        this.prefillStep = new PrefillStep(layout, policy.prefill().queriesNeeded(), decoding, prefillSelector, heads, usage,
+                backend == Backend.ND4J);
         this.evictor = new Evictor(selector);
-        this.nd4jOps = backend == Backend.ND4J;
-        this.attention = nd4jOps ? new Nd4jAttention(heads, queriesPerHead, d, scale)
+        this.attention = backend == Backend.ND4J ? new Nd4jAttention(heads, queriesPerHead, d, scale)
                 : new AttentionDriver(heads, queriesPerHead, d, scale, AttentionKernel.best(), threads);
         LOG.debug("cache {} with policy {}", layout, policy.describe());
     }
@@ -88,57 +88,54 @@ public final class NdKvCache implements KvCache {
 
     @Override
     public void prefill(int layer, INDArray keys, INDArray values, int[] positions, INDArray queries) {
-        LayerState state = layer(layer);
-        if (state.phase != Phase.EMPTY) {
-            throw new IllegalStateException("layer " + layer + " was already prefilled; prefill runs once per layer per sequence");
-        }
-        Checks.positions(positions);
+        layer(layer).empty(layer);
+        Checks.positions(positions, -1);
         int m = positions.length;
-        int d = layout.headDim();
-        Tensors.requireShape("keys", keys, layout.kvHeads(), m, d);
-        Tensors.requireShape("values", values, layout.kvHeads(), m, d);
+        Tensors.requireShape("keys", keys, layout.kvHeads(), m, layout.headDim());
+        Tensors.requireShape("values", values, layout.kvHeads(), m, layout.headDim());
         Checks.promptQueries(queries, layout, m);
-        float[] k = Tensors.rowMajor(keys);
-        float[] v = Tensors.rowMajor(values);
-        Tensors.requireFinite("keys", k, 0, k.length);
-        Tensors.requireFinite("values", v, 0, v.length);
-        LayerStore.requireStorable(layout.storage(), "key", k, 0, k.length);
-        LayerStore.requireStorable(layout.storage(), "value", v, 0, v.length);
+        prefill(layer, Tensors.rowMajor(keys), Tensors.rowMajor(values), positions,
+                queries == null ? null : Tensors.rowMajor(queries));
+    }
 
-        PrefillInput input = new PrefillInput(layer, layout, positions.clone(), keys, queries);
-        boolean seedPrompt = decoding.evicts() && decoding.scorer().needsPromptQueries();
-        if (seedPrompt && input.queryCount() < m) {
-            throw new IllegalArgumentException("scorer " + decoding.scorer().describe() + " reads all M=" + m
-                    + " prompt queries [queryHeads, M, headDim]; got " + input.queryCount());
-        }
-        int[][] kept = prefillSelector.keptIndices(input);
-        int maxKept = Arrays.stream(kept).mapToInt(a -> a.length).max().orElse(0);
-        LayerStore store = new LayerStore(heads, d, maxKept + decoding.initialDecodingSlots(), layout.storage(), nd4jOps);
-        state.store = store;
-        state.scores = decoding.scorer().newState(heads, d, store.capacity());
-        state.strategy = decoding.newState(layer, layout.layers(), heads);
-        state.prefillKept = new int[heads];
-        state.decodingCount = new int[heads];
-        for (int h = 0; h < heads; h++) {
-            int source = h * queriesPerHead / layout.groupSize();
-            for (int index : kept[h]) {
-                int offset = (source * m + index) * d;
-                int slot = store.put(h, k, offset, v, offset, positions[index]);
-                state.scores.onAppend(h, slot, k, offset);
-            }
-            state.prefillKept[h] = kept[h].length;
-            usage.addLive(kept[h].length);
-        }
-        if (seedPrompt) {
-            prefillSelector.seedPromptScores(decoding.scorer(), state.scores, input, kept);
-        }
-        state.scoredFrom = decoding.promptCompetes() ? 0 : Arrays.stream(state.prefillKept).min().orElse(0);
-        state.promptEnd = positions[m - 1] + 1;
-        state.lastPosition = positions[m - 1];
+    @Override
+    public void prefill(int layer, FloatBuffer keys, FloatBuffer values, int[] positions, FloatBuffer queries) {
+        prefill(layer, Checks.remaining("keys", keys), Checks.remaining("values", values), positions,
+                queries == null ? null : Checks.remaining("queries", queries));
+    }
+
+    @Override
+    public void prefill(int layer, float[] keys, float[] values, int[] positions, float[] queries) {
+        LayerState state = layer(layer).empty(layer);
+        PromptBuffer prompt = prefillStep.newPrompt();
+        Checks.chunk(layout, keys, values, positions, queries, -1);
+        prompt.add(positions, keys, values, queries);
+        prefillStep.run(layer, state, prompt);
         state.phase = Phase.READY;
-        usage.addAllocated(store.allocatedBytes());
-        usage.updatePeakLive(layout);
-        LOG.debug("layer {} prefill kept {} of {} tokens per head", layer, maxKept, m);
+    }
+
+    @Override
+    public void prefillChunk(int layer, float[] keys, float[] values, int[] positions, float[] queries) {
+        LayerState state = layer(layer);
+        PromptBuffer prompt = state.phase == Phase.PREFILLING ? state.prompt : prefillStep.newPrompt();
+        if (state.phase != Phase.PREFILLING) {
+            state.empty(layer);
+        }
+        Checks.chunk(layout, keys, values, positions, queries, prompt.lastPosition());
+        prompt.add(positions, keys, values, queries);
+        state.prompt = prompt;
+        state.phase = Phase.PREFILLING;
+    }
+
+    @Override
+    public void endPrefill(int layer) {
+        LayerState state = layer(layer);
+        if (state.phase != Phase.PREFILLING) {
+            throw new IllegalStateException("layer " + layer + " has no chunked prefill to end; call prefillChunk() first");
+        }
+        prefillStep.run(layer, state, state.prompt);
+        state.prompt = null;
+        state.phase = Phase.READY;
     }
 
     @Override
@@ -164,6 +161,8 @@ public final class NdKvCache implements KvCache {
     private void appendRows(int layer, LayerState state, int position) {
         Tensors.requireFinite("key", keyRow, 0, keyRow.length);
         Tensors.requireFinite("value", valueRow, 0, valueRow.length);
+        LayerStore.requireStorable(layout.storage(), "key", keyRow, 0, keyRow.length);
+        LayerStore.requireStorable(layout.storage(), "value", valueRow, 0, valueRow.length);
         LayerStore.requireStorable(layout.storage(), "key", keyRow, 0, keyRow.length);
         LayerStore.requireStorable(layout.storage(), "value", valueRow, 0, valueRow.length);
         if (position <= state.lastPosition) {
@@ -196,7 +195,14 @@ public final class NdKvCache implements KvCache {
         LayerStore store = state.store;
         int prefillMax = Arrays.stream(state.prefillKept).max().orElse(0);
         long before = store.allocatedBytes();
-        store.grow(decoding.growthChunk(store.capacity() - prefillMax));
+        int current = store.capacity() - prefillMax;
+        int chunk = decoding.growthChunk(current);
+        int wanted = decoding.initialDecodingSlots();
+        if (current < wanted) {
+            // the initial allocation was capped: grow geometrically towards what the strategy asked for
+            chunk = Math.max(chunk, Math.min(current, wanted - current));
+        }
+        store.grow(chunk);
         state.scores.grow(store.capacity());
         usage.addAllocated(store.allocatedBytes() - before);
         LOG.debug("layer {} storage grew to {} slots per head in {} segments", layer, store.capacity(),
@@ -327,15 +333,7 @@ public final class NdKvCache implements KvCache {
     @Override
     public CacheStats stats() {
         requireOpen();
-        int[][] kept = new int[layers.length][heads];
-        long[] selections = new long[layers.length];
-        for (int l = 0; l < layers.length; l++) {
-            for (int h = 0; h < heads; h++) {
-                kept[l][h] = layers[l].store == null ? 0 : layers[l].store.live(h);
-            }
-            selections[l] = layers[l].selections;
-        }
-        return usage.snapshot(layout, kept, selections, layers[0].steps);
+        return usage.snapshot(layout, layers, heads);
     }
 
     @Override

@@ -35,9 +35,17 @@ final class Usage {
     }
 
     /** Slot storage never relocates a kept token (eviction frees in place, growth adds a segment): 0 bytes moved. */
-    CacheStats snapshot(CacheLayout layout, int[][] kept, long[] selections, long decodeSteps) {
+    CacheStats snapshot(CacheLayout layout, LayerState[] layers, int heads) {
+        int[][] kept = new int[layers.length][heads];
+        long[] selections = new long[layers.length];
+        for (int l = 0; l < layers.length; l++) {
+            for (int h = 0; h < heads; h++) {
+                kept[l][h] = layers[l].store == null ? 0 : layers[l].store.live(h);
+            }
+            selections[l] = layers[l].selections;
+        }
         return new CacheStats(kept, allocatedBytes, liveBytes(layout), peakAllocatedBytes, peakLiveBytes, 0L,
-                selections, tokensEvicted, decodeSteps);
+                selections, tokensEvicted, layers[0].steps);
     }
 
     private long liveBytes(CacheLayout layout) {

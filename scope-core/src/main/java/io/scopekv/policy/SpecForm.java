@@ -105,6 +105,11 @@ public final class SpecForm<T> {
             }
             String key = pair.substring(0, eq).trim();
             String number = pair.substring(eq + 1).trim();
+            // Long.parseLong also reads other scripts' digits ('３２' as 32): a spec is ASCII
+            if (!number.matches("[+-]?[0-9]{1,18}")) {
+                throw new IllegalArgumentException(name + ": parameter " + key + " must be an integer, was '" + number
+                        + "' (digits 0-9 only)");
+            }
             long value;
             try {
                 value = Long.parseLong(number);

@@ -46,7 +46,8 @@ public record LlamaConfig(String architecture, int dim, int layers, int queryHea
         if (headDim % 2 != 0) {
             throw new IllegalArgumentException("headDim must be even for RoPE, was " + headDim);
         }
-        if (!(rmsEps > 0) || !(ropeTheta > 0) || !(ropeLinearFactor > 0)) {
+        if (!(rmsEps > 0) || !(ropeTheta > 0) || !(ropeLinearFactor > 0) || !Float.isFinite(rmsEps)
+                || !Float.isFinite(ropeTheta) || !Float.isFinite(ropeLinearFactor)) {
             throw new IllegalArgumentException("rmsEps, ropeTheta and ropeLinearFactor must be positive, were "
                     + rmsEps + ", " + ropeTheta + ", " + ropeLinearFactor);
         }
@@ -73,6 +74,11 @@ public record LlamaConfig(String architecture, int dim, int layers, int queryHea
         }
         int dim = gguf.getInt(arch + ".embedding_length");
         int heads = gguf.getInt(arch + ".attention.head_count");
+        // checked here because the default head size divides by it
+        if (dim <= 0 || heads <= 0) {
+            throw new IllegalArgumentException(gguf.path() + ": " + arch + ".embedding_length and " + arch
+                    + ".attention.head_count must be positive, were " + dim + " and " + heads);
+        }
         int kvHeads = gguf.getInt(arch + ".attention.head_count_kv", heads);
         int headDim = gguf.getInt(arch + ".attention.key_length", dim / heads);
         int valueDim = gguf.getInt(arch + ".attention.value_length", headDim);
@@ -92,10 +98,21 @@ public record LlamaConfig(String architecture, int dim, int layers, int queryHea
             }
         }
         long[] embd = gguf.tensor("token_embd.weight").dims();
-        return new LlamaConfig(arch, dim, gguf.getInt(arch + ".block_count"), heads, kvHeads, headDim,
-                gguf.getInt(arch + ".feed_forward_length"), (int) embd[1], gguf.getInt(arch + ".context_length"),
-                gguf.getFloat(arch + ".attention.layer_norm_rms_epsilon"), gguf.getFloat(arch + ".rope.freq_base", 10000f),
-                linear, arch.equals("qwen2") ? RopeStyle.HALF_SPLIT : RopeStyle.INTERLEAVED);
+        if (embd.length != 2 || embd[1] > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(gguf.path() + ": tensor token_embd.weight must be a matrix of at most "
+                    + Integer.MAX_VALUE + " rows, had dims " + java.util.Arrays.toString(embd));
+        }
+        int layers = gguf.getInt(arch + ".block_count");
+        int ffn = gguf.getInt(arch + ".feed_forward_length");
+        int context = gguf.getInt(arch + ".context_length");
+        float eps = gguf.getFloat(arch + ".attention.layer_norm_rms_epsilon");
+        float theta = gguf.getFloat(arch + ".rope.freq_base", 10000f);
+        try {
+            return new LlamaConfig(arch, dim, layers, heads, kvHeads, headDim, ffn, (int) embd[1], context, eps, theta,
+                    linear, arch.equals("qwen2") ? RopeStyle.HALF_SPLIT : RopeStyle.INTERLEAVED);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(gguf.path() + ": " + e.getMessage(), e);
+        }
     }
 
     private static void positive(String name, int value) {

@@ -164,7 +164,7 @@ public final class LlamaModel implements AutoCloseable {
         long[] dims = t.dims();
         // ggml lists the fastest-varying dimension first: [cols, rows] is a row-major [rows, cols] matrix
         if (dims.length != 2 || dims[0] != cols || dims[1] != rows) {
-            throw new IllegalArgumentException("tensor " + name + " has ggml dims " + Arrays.toString(dims)
+            throw new IllegalArgumentException(gguf.path() + ": tensor " + name + " has ggml dims " + Arrays.toString(dims)
                     + ", expected [" + cols + ", " + rows + "] from the model metadata");
         }
         return WeightMatrix.of(name, t.type(), rows, cols, gguf.rawData(t));
@@ -173,9 +173,21 @@ public final class LlamaModel implements AutoCloseable {
     private static float[] vector(GgufFile gguf, String name, int length) {
         GgufTensorInfo t = gguf.tensor(name);
         if (t.elementCount() != length) {
-            throw new IllegalArgumentException("tensor " + name + " has " + t.elementCount() + " elements, expected " + length);
+            throw new IllegalArgumentException(gguf.path() + ": tensor " + name + " has " + t.elementCount()
+                    + " elements, expected " + length);
         }
-        return gguf.dequantize(name);
+        return finite(gguf, name, gguf.dequantize(name));
+    }
+
+    /** Weights with a NaN or infinity would surface steps later as a non-finite cache input; name the tensor now. */
+    private static float[] finite(GgufFile gguf, String name, float[] weights) {
+        for (int i = 0; i < weights.length; i++) {
+            if (!Float.isFinite(weights[i])) {
+                throw new IllegalArgumentException(gguf.path() + ": tensor " + name + " holds " + weights[i] + " at element "
+                        + i + "; the model's weights must be finite");
+            }
+        }
+        return weights;
     }
 
     private static float[] optionalVector(GgufFile gguf, String name, int length) {
@@ -198,6 +210,34 @@ public final class LlamaModel implements AutoCloseable {
     /** {@code [dim]}. */
     public float[] outputNorm() {
         return outputNorm;
+    }
+
+    /**
+     * The first weight of a layer, or of the output head for {@code layer == layers()}, that holds
+     * a NaN or an infinity, as {@code "tensor NAME holds NaN in row R"}; null when all are finite.
+     * Decodes every row: for explaining a non-finite activation, not for the decode loop. (Vectors
+     * were checked at load.)
+     */
+    public String nonFiniteWeight(int layer) {
+        List<WeightMatrix> matrices;
+        if (layer == layers.size()) {
+            matrices = List.of(output);
+        } else {
+            Layer w = layers.get(layer);
+            matrices = List.of(w.wq(), w.wk(), w.wv(), w.wo(), w.wGate(), w.wUp(), w.wDown());
+        }
+        for (WeightMatrix m : matrices) {
+            float[] row = new float[m.cols()];
+            for (int r = 0; r < m.rows(); r++) {
+                m.row(r, row, 0);
+                for (float value : row) {
+                    if (!Float.isFinite(value)) {
+                        return "tensor " + m.name() + " holds " + value + " in row " + r;
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     /** {@code [vocab, dim]}; the same matrix as {@link #tokenEmbedding()} when tied. */

@@ -184,6 +184,7 @@ public final class LlamaSession implements AutoCloseable {
         float[] xs = new float[t * dim]; // [T, dim] residual stream
         for (int i = 0; i < t; i++) {
             embed(tokens[i], xs, i * dim);
+            requireFinite(xs, i * dim, (i + 1) * dim, -1, i);
         }
         int[] positions = new int[t];
         for (int i = 0; i < t; i++) {
@@ -214,6 +215,12 @@ public final class LlamaSession implements AutoCloseable {
             project(xn, n, w.wk(), ks, r0 * kvDim);   // [n, kvDim]
             project(xn, n, w.wv(), vs, r0 * kvDim);   // [n, kvDim]
         }
+        for (float[] projected : new float[][] {qs, ks, vs}) {
+            int width = projected.length / t;
+            for (int i = 0; i < t; i++) {
+                requireFinite(projected, i * width, (i + 1) * width, l, i);
+            }
+        }
         for (int i = 0; i < t; i++) {
             addBias(qs, i * qDim, w.bq());
             addBias(ks, i * kvDim, w.bk());
@@ -240,6 +247,9 @@ public final class LlamaSession implements AutoCloseable {
             swiglu(g, u, n * c.ffnDim());
             project(g, n, w.wDown(), delta, 0);                    // [n, dim]
             addRows(xs, r0 * dim, delta, n * dim);
+            for (int i = r0; i < r0 + n; i++) {
+                requireFinite(xs, i * dim, (i + 1) * dim, l, i);
+            }
         }
         try (Temporaries tmp = new Temporaries()) {
             cache.prefill(l,
@@ -366,11 +376,15 @@ public final class LlamaSession implements AutoCloseable {
         }
         requireContext(position + 1);
         embed(token, x, 0);
+        requireFinite(x, 0, x.length, -1, position);
         angles(position);
         for (int l = 0; l < c.layers(); l++) {
             LlamaModel.Layer w = model.layer(l);
             normalizeResidual(w.attnNorm());
             model.matVec(xn, qkv[l], qkvOut);   // [queryHeads * headDim], [kvHeads * headDim] x 2
+            for (float[] projected : qkvOut) {
+                requireFinite(projected, 0, projected.length, l, position);
+            }
             addBias(qf, 0, w.bq());
             addBias(kf, 0, w.bk());
             addBias(vf, 0, w.bv());
@@ -390,6 +404,7 @@ public final class LlamaSession implements AutoCloseable {
             swiglu(gatef, upf);
             model.matVec(gatef, wDown[l], projOut);
             addRows(x, 0, proj);
+            requireFinite(x, 0, x.length, l, position);
         }
         position++;
         return logitsOfResidual();
@@ -466,7 +481,27 @@ public final class LlamaSession implements AutoCloseable {
         normalizeResidual(model.outputNorm());
         float[] out = new float[c.vocabSize()];
         model.matVec(xn, output, new float[][] {out});  // [vocab]
+        requireFinite(out, 0, out.length, c.layers(), position - 1);
         return out;
+    }
+
+    /**
+     * A NaN or infinity in the hidden state would reach the cache as a bad key or query several
+     * calls later; stop here instead, naming the position, the layer and, when a weight is the
+     * cause, the tensor.
+     *
+     * @param layer the layer that produced {@code values}; -1 for the embedding, layers() for the output head
+     */
+    private void requireFinite(float[] values, int from, int to, int layer, int at) {
+        for (int i = from; i < to; i++) {
+            if (!Float.isFinite(values[i])) {
+                String where = layer < 0 ? "the token embedding" : layer == c.layers() ? "the output head" : "layer " + layer;
+                String cause = layer < 0 ? null : model.nonFiniteWeight(layer);
+                throw new IllegalStateException("position " + at + ": " + where + " produced " + values[i] + "; "
+                        + (cause != null ? cause : layer < 0 ? "tensor token_embd.weight is not finite there"
+                        : "its weights are finite, so its activations overflowed float32"));
+            }
+        }
     }
 
     private void requireContext(int length) {

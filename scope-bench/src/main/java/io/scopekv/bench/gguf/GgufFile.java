@@ -67,6 +67,11 @@ public final class GgufFile implements AutoCloseable {
         } catch (BufferUnderflowException e) {
             channel.close();
             throw new IllegalArgumentException("GGUF file " + path + " is truncated inside its header", e);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            channel.close();
+            // every message names the file, whichever reader found the fault
+            String message = String.valueOf(e.getMessage());
+            throw new IllegalArgumentException(message.startsWith(path.toString()) ? message : path + ": " + message, e);
         } catch (RuntimeException | IOException e) {
             channel.close();
             throw e;
@@ -86,12 +91,21 @@ public final class GgufFile implements AutoCloseable {
         if (tensorCount < 0 || kvCount < 0 || tensorCount > Integer.MAX_VALUE || kvCount > Integer.MAX_VALUE) {
             throw new IllegalArgumentException(path + ": implausible tensor count " + tensorCount + " or metadata count " + kvCount);
         }
+        // the smallest entries: an empty key, a type and a one-byte value; an empty name, one dimension, type, offset
+        plausible(path, "metadata", kvCount, 13, in.remaining());
         Map<String, GgufValue> metadata = new LinkedHashMap<>();
         for (long i = 0; i < kvCount; i++) {
-            String key = readString(in);
-            GgufValueType type = GgufValueType.fromId(in.getInt());
-            metadata.put(key, readValue(in, type));
+            String key = null;
+            try {
+                key = readString(in);
+                GgufValueType type = GgufValueType.fromId(in.getInt());
+                metadata.put(key, readValue(in, type));
+            } catch (IllegalArgumentException | BufferUnderflowException e) {
+                throw new IllegalArgumentException(path + ": metadata entry " + i + (key == null ? "" : " (" + key + ")")
+                        + ": " + (e.getMessage() == null ? "the header ends inside it" : e.getMessage()), e);
+            }
         }
+        plausible(path, "tensor", tensorCount, 32, in.remaining());
         int alignment = DEFAULT_ALIGNMENT;
         GgufValue align = metadata.get("general.alignment");
         if (align != null) {
@@ -103,40 +117,56 @@ public final class GgufFile implements AutoCloseable {
         }
         Map<String, GgufTensorInfo> tensors = new LinkedHashMap<>();
         for (long i = 0; i < tensorCount; i++) {
-            String name = readString(in);
-            int nDims = in.getInt();
-            if (nDims < 1 || nDims > 4) {
-                throw new IllegalArgumentException(path + ": tensor " + name + " has " + nDims + " dimensions; GGUF allows 1..4");
-            }
-            long[] dims = new long[nDims];
-            for (int d = 0; d < nDims; d++) {
-                dims[d] = in.getLong();
-            }
-            int typeId = in.getInt();
-            GgmlType type;
+            String name = "#" + i;
             try {
-                type = GgmlType.fromId(typeId);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(path + ": tensor " + name + ": " + e.getMessage(), e);
-            }
-            long offset = in.getLong();
-            if (offset % alignment != 0) {
-                throw new IllegalArgumentException(path + ": tensor " + name + " offset " + offset
-                        + " is not a multiple of the alignment " + alignment);
-            }
-            if (tensors.put(name, new GgufTensorInfo(name, dims, type, offset)) != null) {
-                throw new IllegalArgumentException(path + ": tensor name " + name + " appears twice");
+                name = readString(in);
+                readTensorInfo(path, in, name, alignment, tensors);
+            } catch (IllegalArgumentException | BufferUnderflowException | ArithmeticException e) {
+                String message = String.valueOf(e.getMessage());
+                throw new IllegalArgumentException(message.startsWith(path.toString()) ? message
+                        : path + ": tensor " + (name.isEmpty() ? "#" + i + " (empty name)" : name + " (entry " + i + ")") + ": "
+                        + (e.getMessage() == null ? "the header ends inside it" : message), e);
             }
         }
         long dataStart = align(in.position(), alignment);
         for (GgufTensorInfo t : tensors.values()) {
-            if (dataStart + t.offset() + t.byteSize() > fileSize) {
+            if (t.offset() > fileSize - dataStart || t.byteSize() > fileSize - dataStart - t.offset()) {
                 throw new IllegalArgumentException(path + ": tensor " + t.name() + " (" + t.byteSize()
                         + " bytes at data offset " + t.offset() + ") runs past the end of the file (" + fileSize + " bytes)");
             }
         }
         return new GgufFile(path, channel, version, Collections.unmodifiableMap(metadata),
                 Collections.unmodifiableMap(tensors), alignment, dataStart);
+    }
+
+    /** Refuses an entry count that could not fit in the bytes left, before looping over it. */
+    private static void plausible(Path path, String what, long count, int minimumBytes, int remaining) {
+        if (count > remaining / minimumBytes) {
+            throw new IllegalArgumentException(path + ": " + what + " count " + count + " cannot fit in the " + remaining
+                    + " header bytes left (at least " + minimumBytes + " bytes per entry)");
+        }
+    }
+
+    private static void readTensorInfo(Path path, ByteBuffer in, String name, int alignment,
+                                       Map<String, GgufTensorInfo> tensors) {
+        int nDims = in.getInt();
+        if (nDims < 1 || nDims > 4) {
+            throw new IllegalArgumentException(nDims + " dimensions; GGUF allows 1..4");
+        }
+        long[] dims = new long[nDims];
+        for (int d = 0; d < nDims; d++) {
+            dims[d] = in.getLong();
+        }
+        GgmlType type = GgmlType.fromId(in.getInt());
+        long offset = in.getLong();
+        if (offset % alignment != 0) {
+            throw new IllegalArgumentException("offset " + offset + " is not a multiple of the alignment " + alignment);
+        }
+        GgufTensorInfo info = new GgufTensorInfo(name, dims, type, offset);
+        info.byteSize(); // a size beyond a long is refused here, with the tensor named
+        if (tensors.put(name, info) != null) {
+            throw new IllegalArgumentException("the name appears twice");
+        }
     }
 
     static long align(long position, int alignment) {
@@ -361,7 +391,8 @@ public final class GgufFile implements AutoCloseable {
     public ByteBuffer rawData(GgufTensorInfo tensor) {
         long bytes = tensor.byteSize();
         if (bytes > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("tensor " + tensor.name() + " has " + bytes + " bytes; at most 2 GiB per tensor is supported");
+            throw new IllegalArgumentException(path + ": tensor " + tensor.name() + " has " + bytes
+                    + " bytes; at most 2 GiB per tensor is supported");
         }
         try {
             return channel.map(FileChannel.MapMode.READ_ONLY, dataStart + tensor.offset(), bytes).order(ByteOrder.LITTLE_ENDIAN);
@@ -375,7 +406,8 @@ public final class GgufFile implements AutoCloseable {
         GgufTensorInfo t = tensor(name);
         long n = t.elementCount();
         if (n > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("tensor " + name + " has " + n + " elements; a float[] holds at most 2^31 - 9");
+            throw new IllegalArgumentException(path + ": tensor " + name + " has " + n
+                    + " elements; a float[] holds at most 2^31 - 9");
         }
         float[] out = new float[(int) n];
         GgmlQuants.dequantize(t.type(), rawData(t), out, 0, (int) n);

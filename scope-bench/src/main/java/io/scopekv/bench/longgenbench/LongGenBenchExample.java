@@ -48,10 +48,12 @@ public record LongGenBenchExample(String prompt, List<String> questions, List<St
                 continue;
             }
             try {
-                Map<?, ?> o = (Map<?, ?>) Json.parse(line);
-                examples.add(new LongGenBenchExample((String) o.get("prompt"), strings(o.get("questions")),
-                        strings(o.get("answers")), (String) o.get("task")));
-            } catch (ClassCastException | IllegalArgumentException e) {
+                if (!(Json.parse(line) instanceof Map<?, ?> o)) {
+                    throw new IllegalArgumentException("a line must be a JSON object");
+                }
+                examples.add(new LongGenBenchExample(string(o, "prompt"), strings(o, "questions"),
+                        strings(o, "answers"), string(o, "task")));
+            } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(file + " line " + lineNumber + " is not a LongGenBench example: "
                         + e.getMessage(), e);
             }
@@ -62,13 +64,28 @@ public record LongGenBenchExample(String prompt, List<String> questions, List<St
         return examples;
     }
 
-    private static List<String> strings(Object list) {
-        if (list == null) {
+    private static String string(Map<?, ?> object, String field) {
+        Object value = object.get(field);
+        if (value != null && !(value instanceof String)) {
+            throw new IllegalArgumentException("\"" + field + "\" must be a string, was " + Json.write(value));
+        }
+        return (String) value;
+    }
+
+    private static List<String> strings(Map<?, ?> object, String field) {
+        Object value = object.get(field);
+        if (value == null) {
             return null;
         }
+        if (!(value instanceof List<?> list)) {
+            throw new IllegalArgumentException("\"" + field + "\" must be a list of strings, was " + Json.write(value));
+        }
         List<String> out = new ArrayList<>();
-        for (Object o : (List<?>) list) {
-            out.add((String) o);
+        for (Object o : list) {
+            if (!(o instanceof String s)) {
+                throw new IllegalArgumentException("\"" + field + "\" must be a list of strings, had " + Json.write(o));
+            }
+            out.add(s);
         }
         return out;
     }

@@ -161,7 +161,7 @@ public final class LongGenBenchRunner {
     }
 
     /** A file-system-safe directory name for a policy spec. */
-    static String directoryName(String policy) {
+    public static String directoryName(String policy) {
         return policy.replaceAll("[^A-Za-z0-9=.,_-]", "_");
     }
 }

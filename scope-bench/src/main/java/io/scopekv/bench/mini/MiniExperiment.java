@@ -110,21 +110,35 @@ public final class MiniExperiment {
     private MiniExperiment() {
     }
 
-    /** The decoding budget W for a share of the response. */
-    public static int window(TaskConfig task, double share) {
-        return Math.max(2, (int) Math.round(share * task.responseLength()));
+    /** The decoding budget W for a share of a response of {@code responseLength} tokens. */
+    public static int window(int responseLength, double share) {
+        return Math.max(2, (int) Math.round(share * responseLength));
     }
 
     /** The paper's rows for a task size (see the class comment for the budgets). */
     public static List<Policy> paperTable(TaskConfig task) {
-        int n = task.responseLength();
-        int kept = Math.max(9, (int) Math.round(PREFILL_SHARE * task.promptLength()));
+        return paperTable(task.promptLength(), task.responseLength());
+    }
+
+    /**
+     * The paper's rows for a prompt of {@code promptLength} tokens and a response of
+     * {@code responseLength} (see the class comment for the budgets).
+     *
+     * @throws IllegalArgumentException when either length is below 2
+     */
+    public static List<Policy> paperTable(int promptLength, int responseLength) {
+        if (promptLength < 2 || responseLength < 2) {
+            throw new IllegalArgumentException("the paper's table needs a prompt and a response of at least 2 tokens, was "
+                    + promptLength + " and " + responseLength);
+        }
+        int n = responseLength;
+        int kept = Math.max(9, (int) Math.round(PREFILL_SHARE * promptLength));
         SnapKvPrefill snapKv = new SnapKvPrefill(kept, 8, 7);
         FullPrefill full = new FullPrefill();
         List<Policy> rows = new ArrayList<>();
         rows.add(new Policy("Full cache", FULL, CachePolicy.full()));
         for (double share : SHARES) {
-            int w = window(task, share);
+            int w = window(n, share);
             int r = w / 2;
             String pct = percent(share);
             rows.add(new Policy("SCOPE Slide, " + pct, SCOPE, CachePolicy.of(full, new Slide(w, r))));
@@ -136,12 +150,12 @@ public final class MiniExperiment {
         rows.add(new Policy("SnapKV prefill-only", PROMPT_COMPRESSED, CachePolicy.of(snapKv, new NoEviction())));
         rows.add(new Policy("PyramidKV prefill-only", PROMPT_COMPRESSED,
                 CachePolicy.of(new PyramidKvPrefill(kept, 8, 20, 7), new NoEviction())));
-        int w25 = window(task, 0.25);
+        int w25 = window(n, 0.25);
         rows.add(new Policy("SnapKV + Slide, 25%", PROMPT_COMPRESSED, CachePolicy.of(snapKv, new Slide(w25, w25 / 2))));
         // beyond the paper, which ranks decoding tokens by the current step's attention: the same
         // budgets ranked by attention accumulated since each token entered the cache (H2O's score)
         for (double share : SHARES) {
-            int w = window(task, share);
+            int w = window(n, share);
             int r = w / 2;
             rows.add(new Policy("SCOPE Slide, accumulated scores, " + percent(share), SCOPE_ACCUMULATED,
                     CachePolicy.of(full, new Slide(w, r, new CumulativeAttention(false)))));

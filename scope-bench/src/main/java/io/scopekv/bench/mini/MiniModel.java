@@ -4,6 +4,7 @@ import io.scopekv.bench.engine.LlamaModel;
 import io.scopekv.bench.gguf.GgufFile;
 import io.scopekv.bench.train.GgufExport;
 import io.scopekv.bench.train.TaskConfig;
+import io.scopekv.bench.tokenizer.Vocabulary;
 import io.scopekv.bench.train.TaskVocabulary;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,6 +48,7 @@ public record MiniModel(LlamaModel model, TaskConfig task, String name) implemen
     public static MiniModel load(Path file) throws IOException {
         try (GgufFile gguf = GgufFile.open(file)) {
             TaskConfig task = GgufExport.task(gguf);
+            Vocabulary.requireSpecialIds(gguf, TaskVocabulary.SIZE);
             return new MiniModel(LlamaModel.load(gguf), task, file.getFileName().toString());
         }
     }

@@ -39,7 +39,42 @@ public final class Sweep {
     public record Result(SweepConfig config, List<Row> rows, long fullPeakBytes, double seconds) {
     }
 
+    /**
+     * Memory a sweep needs, computed from its sizes before anything is allocated.
+     *
+     * @param heapBytes       the simulation's arrays on the Java heap: every key of every layer
+     *                        ({@code [layers][kvHeads][(M + T) x headDim]}, for the attention-mass
+     *                        metrics) and the reference attention rows
+     * @param offHeapMinBytes the full cache's storage, which every sweep holds: {@code layers x
+     *                        (M + T) x kvHeads x headDim x 2 x 4} bytes
+     * @param offHeapMaxBytes the full cache plus one full-size cache per policy run, an upper bound
+     *                        reached only by the policies that keep every decoding token
+     */
+    public record Memory(long heapBytes, long offHeapMinBytes, long offHeapMaxBytes) {
+    }
+
     private Sweep() {
+    }
+
+    /** What a sweep of {@code config} needs, without running it. */
+    public static Memory memory(SweepConfig config) {
+        var w = config.workload();
+        long tokens = (long) w.promptTokens() + w.maxNewTokens();
+        long keysPerHead = tokens * w.headDim();
+        if (keysPerHead > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("(M + T) x headDim = " + tokens + " x " + w.headDim() + " = " + keysPerHead
+                    + " keys per head exceed the limit of one Java array, " + (Integer.MAX_VALUE - 8) + " floats");
+        }
+        long heap = times(4, times(keysPerHead, times(w.kvHeads(), w.layers())) + tokens * w.queryHeads());
+        long full = times(keysPerHead, times(w.layers(), times(w.kvHeads(), 8)));
+        int runs = PolicyRegistry.variants(config.policies(), config.budgets()).size();
+        return new Memory(heap, full, times(full, runs + 1));
+    }
+
+    /** A product that stays at Long.MAX_VALUE instead of overflowing: far beyond any memory either way. */
+    private static long times(long a, long b) {
+        long product = a * b;
+        return Math.abs(product) / b != a ? Long.MAX_VALUE : product;
     }
 
     /**

@@ -69,8 +69,31 @@ public final class Vocabulary {
         this.specialsLongestFirst = List.copyOf(specials);
     }
 
+    /** The GGUF keys of the special token ids. */
+    public static final List<String> SPECIAL_ID_KEYS = List.of("tokenizer.ggml.bos_token_id",
+            "tokenizer.ggml.eos_token_id", "tokenizer.ggml.unknown_token_id", "tokenizer.ggml.eot_token_id");
+
+    /**
+     * Checks that every special token id a GGUF file declares is a token of a vocabulary of
+     * {@code size}, whichever command reads it.
+     *
+     * @throws IllegalArgumentException naming the file, the key, the id and the size
+     */
+    public static void requireSpecialIds(GgufFile gguf, int size) {
+        for (String key : SPECIAL_ID_KEYS) {
+            if (gguf.has(key)) {
+                int id = gguf.getInt(key);
+                if (id < 0 || id >= size) {
+                    throw new IllegalArgumentException(gguf.path() + ": " + key + " = " + id + " is outside the vocabulary of "
+                            + size + " tokens");
+                }
+            }
+        }
+    }
+
     static Vocabulary fromGguf(GgufFile gguf) {
         String[] tokens = gguf.getStringArray("tokenizer.ggml.tokens");
+        requireSpecialIds(gguf, tokens.length);
         float[] scores = gguf.has("tokenizer.ggml.scores") ? gguf.getFloatArray("tokenizer.ggml.scores") : null;
         int[] types = gguf.has("tokenizer.ggml.token_type") ? gguf.getIntArray("tokenizer.ggml.token_type") : null;
         boolean addBos = gguf.has("tokenizer.ggml.add_bos_token")

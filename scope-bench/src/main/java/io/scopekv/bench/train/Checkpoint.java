@@ -5,6 +5,7 @@ import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +27,20 @@ public record Checkpoint(TrainConfig config, int step, double seconds, float[] p
 
     private static final int MAGIC = 0x534B5654; // "SKVT"
     private static final int VERSION = 2;
+
+    public Checkpoint {
+        if (config == null || params == null || m == null || v == null || curve == null) {
+            throw new IllegalArgumentException("a checkpoint needs a configuration, weights, both moments and a curve");
+        }
+        if (m.length != params.length || v.length != params.length) {
+            throw new IllegalArgumentException("weights and moments must have equal lengths, were " + params.length + ", "
+                    + m.length + ", " + v.length);
+        }
+        if (step < 0 || step > config.steps() || !(seconds >= 0) || Double.isInfinite(seconds)) {
+            throw new IllegalArgumentException("step must be in [0, steps = " + config.steps() + "] and seconds finite and "
+                    + ">= 0, were " + step + " and " + seconds);
+        }
+    }
 
     public void write(Path file) throws IOException {
         AtomicFile.write(file, this::writeTo);
@@ -77,10 +92,22 @@ public record Checkpoint(TrainConfig config, int step, double seconds, float[] p
     }
 
     /**
-     * @throws IOException for a file that is not a checkpoint of this version
+     * @throws IOException naming the file for one that is not a checkpoint of this version, is
+     *                     truncated, or holds sizes or settings that cannot be (the rule is named)
      */
     public static Checkpoint read(Path file) throws IOException {
+        long size = Files.size(file);
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+            return read(file, size, in);
+        } catch (EOFException e) {
+            throw new IOException(file + " is truncated: the file ends inside the checkpoint", e);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + " is not a valid checkpoint: " + e.getMessage(), e);
+        }
+    }
+
+    private static Checkpoint read(Path file, long size, DataInputStream in) throws IOException {
+        {
             if (in.readInt() != MAGIC) {
                 throw new IOException(file + " is not a training checkpoint");
             }
@@ -97,12 +124,12 @@ public record Checkpoint(TrainConfig config, int step, double seconds, float[] p
             double seconds = in.readDouble();
             float[][] arrays = new float[3][];
             for (int a = 0; a < 3; a++) {
-                arrays[a] = new float[in.readInt()];
+                arrays[a] = new float[length(in.readInt(), 4, size, "weight array")];
                 for (int i = 0; i < arrays[a].length; i++) {
                     arrays[a][i] = in.readFloat();
                 }
             }
-            int points = in.readInt();
+            int points = length(in.readInt(), 44, size, "learning curve");
             List<EvalPoint> curve = new ArrayList<>();
             for (int i = 0; i < points; i++) {
                 curve.add(new EvalPoint(in.readInt(), in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(),
@@ -110,5 +137,13 @@ public record Checkpoint(TrainConfig config, int step, double seconds, float[] p
             }
             return new Checkpoint(config, step, seconds, arrays[0], arrays[1], arrays[2], curve);
         }
+    }
+
+    /** A stored count, checked against the file size before anything is allocated for it. */
+    private static int length(int count, int bytesEach, long fileSize, String what) {
+        if (count < 0 || (long) count * bytesEach > fileSize) {
+            throw new IllegalArgumentException(what + " length " + count + " does not fit a file of " + fileSize + " bytes");
+        }
+        return count;
     }
 }

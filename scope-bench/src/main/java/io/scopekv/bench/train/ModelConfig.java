@@ -34,8 +34,8 @@ public record ModelConfig(int dim, int layers, int heads, int kvHeads, int ffnDi
         if ((dim / heads) % 2 != 0) {
             throw new IllegalArgumentException("head size dim / heads must be even for RoPE, was " + dim / heads);
         }
-        if (!(ropeTheta > 0) || !(rmsEps > 0)) {
-            throw new IllegalArgumentException("ropeTheta and rmsEps must be positive, were " + ropeTheta + ", " + rmsEps);
+        if (!(ropeTheta > 0) || !(rmsEps > 0) || !Float.isFinite(ropeTheta) || !Float.isFinite(rmsEps)) {
+            throw new IllegalArgumentException("ropeTheta and rmsEps must be positive and finite, were " + ropeTheta + ", " + rmsEps);
         }
     }
 

@@ -40,8 +40,9 @@ public record TrainConfig(ModelConfig model, TaskConfig task, int minFacts, int 
         if (warmup < 0) {
             throw new IllegalArgumentException("warmup must be >= 0, was " + warmup);
         }
-        if (!(learningRate > 0) || !(clipNorm > 0) || !(weightDecay >= 0)) {
-            throw new IllegalArgumentException("learningRate and clipNorm must be positive and weightDecay >= 0, were "
+        if (!(learningRate > 0) || !(clipNorm > 0) || !(weightDecay >= 0) || !Float.isFinite(learningRate)
+                || !Float.isFinite(clipNorm) || !Float.isFinite(weightDecay)) {
+            throw new IllegalArgumentException("learningRate and clipNorm must be positive and weightDecay >= 0, all finite, were "
                     + learningRate + ", " + clipNorm + ", " + weightDecay);
         }
     }

@@ -133,6 +133,12 @@ public final class Trainer {
             while (step < stop) {
                 long t0 = System.nanoTime();
                 Transformer.Loss loss = trainStep(pool);
+                if (!Double.isFinite(loss.nll())) {
+                    progress.println();
+                    throw new IllegalStateException(String.format(Locale.ROOT, "training diverged: the loss of step %d is %s; "
+                            + "%s (lower --lr or --clip)", step + 1, loss.nll(), curve.isEmpty() ? "nothing was written"
+                            : "the files hold step " + curve.get(curve.size() - 1).step()));
+                }
                 seconds += (System.nanoTime() - t0) / 1e9;
                 step++;
                 lossSum += loss.nll();
@@ -321,6 +327,14 @@ public final class Trainer {
      * leaves a checkpoint no newer than the model, and resuming redoes at most one evaluation.
      */
     private void save(Path outDir) throws IOException {
+        for (ParamLayout.Tensor t : layout.tensors()) {
+            for (int i = t.offset(); i < t.offset() + t.size(); i++) {
+                if (!Float.isFinite(params[i])) {
+                    throw new IllegalStateException("training diverged: " + t.name() + " holds " + params[i] + " at step "
+                            + step + "; nothing was written for this step (lower --lr or --clip)");
+                }
+            }
+        }
         StringBuilder csv = new StringBuilder("step,seconds,train_loss,eval_loss,forced_accuracy,greedy_accuracy\n");
         for (EvalPoint p : curve) {
             csv.append(String.format(Locale.ROOT, "%d,%.1f,%.5f,%.5f,%.4f,%.4f%n", p.step(), p.seconds(), p.trainLoss(),

@@ -37,7 +37,7 @@ class TrainCommandTest {
         assertThat(run("--out", dir.toString(), "--dim", "wide")).isEqualTo(2);
         assertThat(cli.err()).contains("--dim must be an integer, was 'wide'");
         assertThat(run("--out", dir.toString(), "--lr", "fast")).isEqualTo(2);
-        assertThat(cli.err()).contains("--lr must be a number, was 'fast'");
+        assertThat(cli.err()).contains("--lr must be a finite number, was 'fast'");
         assertThat(run("--out", dir.toString(), "--seed", "x")).isEqualTo(2);
         assertThat(cli.err()).contains("--seed must be an integer, was 'x'");
         assertThat(run("--out", dir.toString(), "--facts", "30")).isEqualTo(2);

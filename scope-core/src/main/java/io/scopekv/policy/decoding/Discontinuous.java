@@ -60,7 +60,7 @@ public record Discontinuous(int window, int recent, int maxNewTokens, DecodingSc
     /** R + delta + 1: the first budget plus the delta tokens held over it between selections. */
     @Override
     public int initialDecodingSlots() {
-        return recent + delta() + 1;
+        return (int) Math.min((long) recent + delta() + 1, Integer.MAX_VALUE);
     }
 
     @Override

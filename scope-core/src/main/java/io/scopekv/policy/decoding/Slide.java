@@ -45,7 +45,7 @@ public record Slide(int window, int recent, DecodingScorer scorer) implements De
     /** W + 1: the token attended before the selection that brings the head back to W. */
     @Override
     public int initialDecodingSlots() {
-        return window + 1;
+        return (int) Math.min(window + 1L, Integer.MAX_VALUE);
     }
 
     @Override

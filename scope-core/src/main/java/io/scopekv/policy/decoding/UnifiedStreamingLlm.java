@@ -48,7 +48,7 @@ public record UnifiedStreamingLlm(int window, int recent, DecodingScorer scorer)
     /** W + 1 on top of the prefill set: the token attended before the selection. */
     @Override
     public int initialDecodingSlots() {
-        return window + 1;
+        return (int) Math.min(window + 1L, Integer.MAX_VALUE);
     }
 
     @Override

@@ -1,0 +1,179 @@
+package io.scopekv.bench;
+
+import io.scopekv.bench.engine.AttentionPath;
+import io.scopekv.bench.engine.LlamaModel;
+import io.scopekv.bench.fidelity.FidelityExperiment;
+import io.scopekv.bench.fidelity.FidelityReport;
+import io.scopekv.bench.fidelity.StoryOpenings;
+import io.scopekv.bench.gguf.GgufFile;
+import io.scopekv.bench.io.Json;
+import io.scopekv.bench.io.OutputDirectory;
+import io.scopekv.bench.mini.MiniExperiment;
+import io.scopekv.bench.report.Progress;
+import io.scopekv.bench.tokenizer.Tokenizer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code scope-bench fidelity}: how far each policy of the paper's table moves a GGUF model's
+ * output from the full cache's, on long continuations of story prompts; writes results.md,
+ * results.json, positions.csv and two charts to the output directory.
+ */
+public final class FidelityCommand {
+
+    static final int DEFAULT_PROMPT_TOKENS = 150;
+    static final int DEFAULT_MAX_TOKENS = 2048;
+
+    private FidelityCommand() {
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        Options options = Commands.declareForce(new Options("fidelity", "Measures how far each cache policy moves a "
+                + "model's output from the full cache's. Each\nsample is a story opening extended by seeded sampling to "
+                + "the prompt length, then continued to the\nsequence length. Every policy of the paper's table (SCOPE "
+                + "at 25% and 12.5% of the continuation,\nunified H2O and StreamingLLM at the same total memory, SnapKV "
+                + "and PyramidKV prefill-only, SnapKV +\nSlide, accumulated-score variants) is teacher-forced through "
+                + "the continuation: per step KL(full ||\npolicy), change of the reference token's log-probability, "
+                + "top-1 agreement; and decoded greedily\nfrom the prompt: the first step that leaves the full cache's "
+                + "text. Writes results.md, results.json,\npositions.csv, kl-memory.png and kl-position.png to DIR.")
+                .option("model", "FILE", "GGUF model, required (llama or qwen2; see the README for tensor types)", null)
+                .option("prompts", "FILE", "openings, one per line ('#' comments)", "24 built-in story openings")
+                .option("samples", "N", "sequences; sample i starts from opening i mod their number", "20")
+                .option("prompt-tokens", "M", "prompt length in tokens, opening included", String.valueOf(DEFAULT_PROMPT_TOKENS))
+                .option("tokens", "N", "sequence length, prompt plus continuation", "the context length, at most "
+                        + DEFAULT_MAX_TOKENS)
+                .option("seed", "S", "seed of sample 0's sampling (sample i: S + i)", "1")
+                .option("temperature", "T", "temperature of the prompt extension and the reference continuation", "0.8")
+                .option("top-p", "P", "nucleus mass of that sampling", "0.95")
+                .option("attention", "PATH", "cache: KvCache.attend; engine: own loop + observe", "cache")
+                .option("out", "DIR", "results directory", "results/fidelity"));
+        return Commands.execute("fidelity", options, args, out, err, parsed -> execute(parsed, out, err));
+    }
+
+    private static int execute(Options.Parsed parsed, PrintStream out, PrintStream err) throws UsageException, IOException {
+        Path modelFile = Path.of(parsed.require("model"));
+        if (!Files.isRegularFile(modelFile)) {
+            throw new UsageException("--model " + modelFile + " is not a file");
+        }
+        List<String> openings = StoryOpenings.builtIn();
+        if (parsed.has("prompts")) {
+            Path prompts = Path.of(parsed.get("prompts"));
+            if (!Files.isRegularFile(prompts)) {
+                throw new UsageException("--prompts " + prompts + " is not a file");
+            }
+            openings = StoryOpenings.load(prompts);
+        }
+        AttentionPath path = switch (parsed.get("attention")) {
+            case "cache" -> AttentionPath.CACHE;
+            case "engine" -> AttentionPath.ENGINE;
+            default -> throw new UsageException("--attention must be cache or engine, was '" + parsed.get("attention") + "'");
+        };
+        int samples = parsed.getInt("samples", 20);
+        int promptTokens = parsed.getInt("prompt-tokens", DEFAULT_PROMPT_TOKENS);
+        long seed = parsed.getLong("seed", 1);
+        float temperature = parsed.getFloat("temperature", 0.8f);
+        float topP = parsed.getFloat("top-p", 0.95f);
+        try (OutputDirectory output = Commands.output(parsed, Path.of(parsed.get("out")));
+             GgufFile gguf = GgufFile.open(modelFile)) {
+            Tokenizer tokenizer = Tokenizer.fromGguf(gguf);
+            Set<Integer> heldBack = new HashSet<>();
+            heldBack.add(tokenizer.eosId());
+            if (gguf.has("tokenizer.ggml.eot_token_id")) {
+                heldBack.add(gguf.getInt("tokenizer.ggml.eot_token_id"));
+            }
+            heldBack.remove(-1);
+            try (LlamaModel model = LlamaModel.load(gguf)) {
+                if (tokenizer.vocabulary().size() != model.config().vocabSize()) {
+                    throw new IllegalArgumentException("tokenizer has " + tokenizer.vocabulary().size()
+                            + " tokens but the model's embedding has " + model.config().vocabSize() + " rows");
+                }
+                int context = model.config().contextLength();
+                int tokens = parsed.has("tokens") ? parsed.getInt("tokens", 0) : Math.min(context, DEFAULT_MAX_TOKENS);
+                FidelityExperiment.Settings settings;
+                try {
+                    settings = new FidelityExperiment.Settings(promptTokens, tokens, samples, seed, temperature, topP, path);
+                } catch (IllegalArgumentException e) {
+                    throw new UsageException(e.getMessage());
+                }
+                if (tokens > context) {
+                    throw new UsageException("--tokens " + tokens + " exceeds the model's context length " + context);
+                }
+                String name = modelFile.getFileName().toString();
+                out.printf(Locale.ROOT, "fidelity on %s (%s, %d layers, %d/%d heads, vocab %d): %d samples, prompt %d tokens, "
+                                + "continuation %d; %d openings%n", name, model.config().architecture(), model.config().layers(),
+                        model.config().queryHeads(), model.config().kvHeads(), model.config().vocabSize(), samples, promptTokens,
+                        settings.continuationTokens(), openings.size());
+                List<int[]> ids = new ArrayList<>();
+                for (String opening : openings) {
+                    ids.add(tokenizer.encodePrompt(opening));
+                }
+                long start = System.nanoTime();
+                List<FidelityExperiment.Sequence> sequences = FidelityExperiment.sequences(model, ids, heldBack, settings);
+                List<MiniExperiment.Policy> policies = MiniExperiment.paperTable(promptTokens, settings.continuationTokens());
+                List<FidelityExperiment.Row> rows;
+                try (Progress progress = new Progress("fidelity", FidelityExperiment.totalWork(policies.size(), sequences), err)) {
+                    rows = FidelityExperiment.run(model, policies, sequences, heldBack, path, progress::update);
+                }
+                double seconds = (System.nanoTime() - start) / 1e9;
+                String table = FidelityReport.markdown(rows);
+                out.print(table);
+                String conditions = String.format(Locale.ROOT, "%d samples, prompt %d tokens, continuation %d tokens "
+                                + "(sampled at temperature %s, top-p %s, seeds %d..%d); attention path %s; %.0f s.",
+                        samples, promptTokens, settings.continuationTokens(), temperature, topP, seed, seed + samples - 1,
+                        path.name().toLowerCase(Locale.ROOT), seconds);
+                Path dir = output.staging();
+                Files.writeString(dir.resolve("results.md"), "# Fidelity to the full cache on " + name + "\n\n" + conditions
+                        + "\n\n" + table, StandardCharsets.UTF_8);
+                Files.writeString(dir.resolve("results.json"), Json.pretty(json(name, model, settings, openings, sequences,
+                        tokenizer, rows, seconds)) + "\n", StandardCharsets.UTF_8);
+                Files.writeString(dir.resolve("positions.csv"), FidelityReport.positionsCsv(rows, promptTokens),
+                        StandardCharsets.UTF_8);
+                String subtitle = String.format(Locale.ROOT, "%s; %d samples, prompt %d + continuation %d tokens", name, samples,
+                        promptTokens, settings.continuationTokens());
+                FidelityReport.klMemoryChart(rows, subtitle).write(dir.resolve("kl-memory.png"));
+                FidelityReport.klPositionChart(rows, promptTokens, subtitle).write(dir.resolve("kl-position.png"));
+                out.println("results in " + output.commit());
+            }
+        }
+        return 0;
+    }
+
+    private static Map<String, Object> json(String name, LlamaModel model, FidelityExperiment.Settings settings,
+                                            List<String> openings, List<FidelityExperiment.Sequence> sequences,
+                                            Tokenizer tokenizer, List<FidelityExperiment.Row> rows, double seconds) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("model", name);
+        root.put("architecture", model.config().architecture());
+        root.put("context_length", model.config().contextLength());
+        root.put("samples", settings.samples());
+        root.put("prompt_tokens", settings.promptTokens());
+        root.put("continuation_tokens", settings.continuationTokens());
+        root.put("seed", settings.seed());
+        root.put("temperature", (double) settings.temperature());
+        root.put("top_p", (double) settings.topP());
+        root.put("attention", settings.path().name().toLowerCase(Locale.ROOT));
+        root.put("seconds", seconds);
+        List<Object> texts = new ArrayList<>();
+        for (int i = 0; i < sequences.size(); i++) {
+            Map<String, Object> sample = new LinkedHashMap<>();
+            sample.put("opening", openings.get(i % openings.size()));
+            sample.put("prompt", tokenizer.decode(sequences.get(i).prompt(), true));
+            sample.put("reference", tokenizer.decode(sequences.get(i).reference(), true));
+            sample.put("greedy", tokenizer.decode(sequences.get(i).greedy(), true));
+            texts.add(sample);
+        }
+        root.put("sequences", texts);
+        root.put("rows", FidelityReport.json(rows));
+        return root;
+    }
+}
