@@ -116,6 +116,7 @@ public final class LongGenBenchCommand {
             LongGenBenchRunner.Settings settings = new LongGenBenchRunner.Settings(maxNew, request.format(),
                     request.path(), stops);
             StringBuilder summary = new StringBuilder("policy\ttask\texamples\tscore\tgenerated_tokens\tdecode_tok_s\tpeak_live_bytes\n");
+            out.print(summary);
             for (String policy : request.policies()) {
                 LongGenBenchRunner.PolicyResult r = LongGenBenchRunner.run(model, tokenizer, task, examples, policy, settings, dir);
                 String row = String.format(Locale.ROOT, "%s\t%s\t%d\t%.4f\t%d\t%.2f\t%d", policy,

@@ -5,6 +5,7 @@ import io.scopekv.bench.io.Json;
 import io.scopekv.bench.io.OutputDirectory;
 import io.scopekv.bench.mini.MiniExperiment;
 import io.scopekv.bench.mini.MiniModel;
+import io.scopekv.bench.report.Progress;
 import io.scopekv.bench.train.TaskConfig;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -16,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code scope-bench mini}: the paper's table on a model trained on the mini-LongGenBench task
@@ -23,6 +26,7 @@ import java.util.Map;
  */
 public final class MiniCommand {
 
+    private static final Logger LOG = LoggerFactory.getLogger(MiniCommand.class);
     static final int DEFAULT_TASKS = 100;
 
     private MiniCommand() {
@@ -67,13 +71,14 @@ public final class MiniCommand {
                             + "response %d; %d held-out tasks per policy%n", model.name(), task.facts(), task.questions(),
                     task.valueDigits(), task.promptLength(), task.responseLength(), tasks);
             List<MiniExperiment.Policy> policies = MiniExperiment.paperTable(task);
-            long start = System.nanoTime();
-            int[] done = {0};
-            List<MiniExperiment.Row> rows = MiniExperiment.run(model, policies, tasks, path, row -> {
-                done[0]++;
-                err.printf(Locale.ROOT, "[%d/%d] %-28s %5.1f%% answers right, %.0f s elapsed%n", done[0], policies.size(),
-                        row.policy().label(), 100 * row.accuracy(), (System.nanoTime() - start) / 1e9);
-            });
+            long[] done = {0};
+            List<MiniExperiment.Row> rows;
+            // one bar over every task, the untimed warm-up task of each policy included
+            try (Progress progress = new Progress("mini", (long) policies.size() * (tasks + 1), err)) {
+                rows = MiniExperiment.run(model, policies, tasks, path,
+                        row -> LOG.debug("{}: {} answers right", row.policy().label(), row.accuracy()),
+                        () -> progress.update(++done[0]));
+            }
             String table = MiniExperiment.markdown(rows);
             out.print(table);
             Path dir = output.staging();

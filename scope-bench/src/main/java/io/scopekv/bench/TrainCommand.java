@@ -31,7 +31,7 @@ public final class TrainCommand {
     private static Options options() {
         return new Options("train", "Trains a Llama-architecture decoder (RMSNorm, RoPE, grouped-query attention, SwiGLU) on\n"
                 + "the generated mini-LongGenBench task, in plain Java on the CPU. Writes checkpoint.bin,\n"
-                + "curve.csv, curve.png and model.gguf into DIR at every evaluation.")
+                + "curve.csv, curve.png (loss), accuracy.png and model.gguf into DIR at every evaluation.")
                 .option("out", "DIR", "output directory (required)", null)
                 .flag("resume", "continue from DIR/checkpoint.bin: model, task and optimizer settings come from the "
                         + "checkpoint; --steps may raise the total, --threads applies")

@@ -38,7 +38,22 @@ class MainTest {
 
     @Test
     void demoRunsThePapersTableOnTheShippedModel() throws Exception {
-        assertThat(run("demo", "--tasks", "1", "--out", dir.toString())).isZero();
+        java.io.ByteArrayOutputStream logs = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream original = System.err;
+        int rc;
+        // the SLF4J simple logger writes to System.err: per-task lines must stay at DEBUG
+        System.setErr(new java.io.PrintStream(logs, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            rc = run("demo", "--tasks", "1", "--out", dir.toString());
+        } finally {
+            System.setErr(original);
+        }
+        assertThat(rc).as(err()).isZero();
+        String log = logs.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(log.lines().filter(l -> !l.startsWith("WARNING")).count()).as(log).isLessThanOrEqualTo(2);
+        // one bar with an ETA over every task (each policy's warm-up task included), no line per policy
+        assertThat(err()).containsPattern("mini \\[#+-*\\] +\\d+% \\d+/\\d+ ETA \\d+:\\d\\d").doesNotContain("answers right");
+        assertThat(out()).contains("| decode tokens/s (median of tasks) |");
         assertThat(out()).contains("26 facts, 26 questions", "| Full cache | 100.0% | 100.0% |", "| SnapKV + Slide, 25% |");
         assertThat(dir.resolve("mini").resolve("results.md")).content().contains("| SCOPE Discontinuous, 12.5% |");
         assertThat(dir.resolve("mini").resolve("results.json")).content().contains("\"tasks\": 1");

@@ -118,7 +118,7 @@ public final class Generator {
         }
         long t2 = System.nanoTime();
         Result result = new Result(Arrays.copyOf(out, n), stopped, prompt.length, t1 - t0, t2 - t1);
-        LOG.info("prefill {} tokens in {} ms ({} tok/s); decoded {} tokens in {} ms ({} tok/s){}",
+        LOG.debug("prefill {} tokens in {} ms ({} tok/s); decoded {} tokens in {} ms ({} tok/s){}",
                 prompt.length, (t1 - t0) / 1_000_000, String.format("%.1f", result.prefillTokensPerSecond()),
                 n, (t2 - t1) / 1_000_000, String.format("%.2f", result.decodeTokensPerSecond()),
                 stopped ? ", stopped by token " + out[n - 1] : "");

@@ -22,6 +22,7 @@ import io.scopekv.policy.prefill.FullPrefill;
 import io.scopekv.policy.prefill.PyramidKvPrefill;
 import io.scopekv.policy.prefill.SnapKvPrefill;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -96,7 +97,9 @@ public final class MiniExperiment {
      * @param correct               answers whose every token was generated right
      * @param peakLiveBytes         the largest live KV bytes of any task
      * @param selectionsPerTask     steps on which the busiest layer ran selection, mean per task
-     * @param decodeTokensPerSecond generated tokens over decode time, all tasks together
+     * @param decodeTokensPerSecond the median over tasks of each task's decoded tokens over its
+     *                              decode time: a burst of load on a shared machine moves a few
+     *                              tasks, not the median
      */
     public record Row(Policy policy, int tasks, long answers, long correct, long peakLiveBytes, double selectionsPerTask,
                       double decodeTokensPerSecond) {
@@ -179,6 +182,10 @@ public final class MiniExperiment {
      * @throws IllegalArgumentException for a non-positive task count
      */
     public static Row run(MiniModel model, Policy policy, int tasks, AttentionPath path) {
+        return run(model, policy, tasks, path, () -> { });
+    }
+
+    private static Row run(MiniModel model, Policy policy, int tasks, AttentionPath path, Runnable taskDone) {
         if (tasks < 1) {
             throw new IllegalArgumentException("tasks must be at least 1, was " + tasks);
         }
@@ -191,8 +198,7 @@ public final class MiniExperiment {
         long correct = 0;
         long peak = 0;
         long selections = 0;
-        long decodeNanos = 0;
-        long decoded = 0;
+        double[] rates = new double[tasks];
         for (int i = 0; i < tasks; i++) {
             MiniTask task = MiniTask.eval(config, FIRST_TASK + i);
             Generator.Result result;
@@ -205,11 +211,13 @@ public final class MiniExperiment {
             correct += task.correctAnswers(result.tokens());
             peak = Math.max(peak, stats.peakLiveBytes());
             selections += stats.selectionSteps();
-            decodeNanos += result.decodeNanos();
-            decoded += Math.max(0, result.tokens().length - 1);
+            long decoded = Math.max(0, result.tokens().length - 1);
+            rates[i] = result.decodeNanos() == 0 ? 0 : decoded / (result.decodeNanos() / 1e9);
+            taskDone.run();
         }
-        return new Row(policy, tasks, answers, correct, peak, (double) selections / tasks,
-                decodeNanos == 0 ? 0 : decoded / (decodeNanos / 1e9));
+        Arrays.sort(rates);
+        double median = tasks % 2 == 1 ? rates[tasks / 2] : (rates[tasks / 2 - 1] + rates[tasks / 2]) / 2;
+        return new Row(policy, tasks, answers, correct, peak, (double) selections / tasks, median);
     }
 
     /**
@@ -217,12 +225,21 @@ public final class MiniExperiment {
      * per policy runs first, so that the first rows do not pay for the JIT's warm-up in tokens/s.
      */
     public static List<Row> run(MiniModel model, List<Policy> policies, int tasks, AttentionPath path, Consumer<Row> done) {
+        return run(model, policies, tasks, path, done, () -> { });
+    }
+
+    /**
+     * As {@link #run(MiniModel, List, int, AttentionPath, Consumer)}, calling {@code taskDone} after
+     * every task, warm-up tasks included: {@code policies.size() x (tasks + 1)} calls in all.
+     */
+    public static List<Row> run(MiniModel model, List<Policy> policies, int tasks, AttentionPath path, Consumer<Row> done,
+                                Runnable taskDone) {
         for (Policy p : policies) {
-            run(model, p, 1, path);
+            run(model, p, 1, path, taskDone);
         }
         List<Row> rows = new ArrayList<>();
         for (Policy p : policies) {
-            Row row = run(model, p, tasks, path);
+            Row row = run(model, p, tasks, path, taskDone);
             rows.add(row);
             done.accept(row);
         }
@@ -269,7 +286,7 @@ public final class MiniExperiment {
     public static String markdown(List<Row> rows) {
         Row reference = fullRow(rows);
         StringBuilder out = new StringBuilder(
-                "| policy | answers right | peak KV memory (% of full) | selections per task | decode tokens/s |\n"
+                "| policy | answers right | peak KV memory (% of full) | selections per task | decode tokens/s (median of tasks) |\n"
                         + "|---|---:|---:|---:|---:|\n");
         for (Row r : rows) {
             out.append(String.format(Locale.ROOT, "| %s | %.1f%% | %.1f%% | %.1f | %.0f |%n", r.policy().label(),

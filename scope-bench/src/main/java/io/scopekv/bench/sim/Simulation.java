@@ -137,6 +137,7 @@ public final class Simulation implements AutoCloseable {
         for (int layer = 0; layer < layout.layers(); layer++) {
             for (int t = 0; t < m; t++) {
                 source.next(layer, query, key, value);
+                requireFiniteInput(t, 0, layer);
                 for (int h = 0; h < qh; h++) {
                     System.arraycopy(query, h * d, q, (h * m + t) * d, d);
                 }
@@ -173,11 +174,13 @@ public final class Simulation implements AutoCloseable {
         long[] nanos = new long[runs.size()];
         for (int layer = 0; layer < layers; layer++) {
             source.next(layer, query, key, value);
+            requireFiniteInput(position, step, layer);
             for (int h = 0; h < layout.kvHeads(); h++) {
                 System.arraycopy(key, h * layout.headDim(), allKeys[layer][h], position * layout.headDim(), layout.headDim());
             }
             reference.append(layer, key, value, position);
             reference.attend(layer, query, referenceOut);
+            requireFiniteOutput(referenceOut, "the full cache", position, step, layer);
             referenceProbabilities(layer, position);
             double refNorm = norm(referenceOut, null);
             for (int i = 0; i < runs.size(); i++) {
@@ -185,9 +188,14 @@ public final class Simulation implements AutoCloseable {
                 KvCache cache = run.cache();
                 mass[i] += massKept(run, layer, position);
                 long start = System.nanoTime();
-                cache.append(layer, key, value, position);
-                cache.attend(layer, query, policyOut);
+                try {
+                    cache.append(layer, key, value, position);
+                    cache.attend(layer, query, policyOut);
+                } catch (RuntimeException e) {
+                    throw new IllegalStateException(where(position, step, layer) + ", " + run.label() + ": " + e.getMessage(), e);
+                }
                 nanos[i] += System.nanoTime() - start;
+                requireFiniteOutput(policyOut, run.label(), position, step, layer);
                 error[i] += refNorm == 0 ? 0 : norm(policyOut, referenceOut) / refNorm;
             }
         }
@@ -197,6 +205,32 @@ public final class Simulation implements AutoCloseable {
             recordMemory(run, step);
         }
         notifyListeners(step);
+    }
+
+    private static String where(int token, int step, int layer) {
+        return "token " + token + (step == 0 ? " (prompt)" : " (decode step " + step + ")") + ", layer " + layer;
+    }
+
+    /** A NaN in a trace would otherwise surface as a cache error without its token; name token, step and layer. */
+    private void requireFiniteInput(int token, int step, int layer) {
+        for (float[] row : new float[][] {query, key, value}) {
+            for (int i = 0; i < row.length; i++) {
+                if (!Float.isFinite(row[i])) {
+                    String name = row == query ? "query" : row == key ? "key" : "value";
+                    throw new IllegalArgumentException(where(token, step, layer) + ": the " + name + " holds " + row[i]
+                            + " at element " + i + "; every query, key and value must be finite");
+                }
+            }
+        }
+    }
+
+    private static void requireFiniteOutput(float[] out, String who, int token, int step, int layer) {
+        for (int i = 0; i < out.length; i++) {
+            if (!Float.isFinite(out[i])) {
+                throw new IllegalStateException(where(token, step, layer) + ": attention through " + who + " gave "
+                        + out[i] + " at element " + i + " from finite inputs");
+            }
+        }
     }
 
     private void recordMemory(PolicyRun run, int step) {

@@ -32,6 +32,7 @@ public final class Trainer {
     public static final String CHECKPOINT = "checkpoint.bin";
     public static final String CURVE_CSV = "curve.csv";
     public static final String CURVE_PNG = "curve.png";
+    public static final String ACCURACY_PNG = "accuracy.png";
     public static final String MODEL = "model.gguf";
 
     private final TrainConfig config;
@@ -150,7 +151,7 @@ public final class Trainer {
                 // redrawn at most twice a second so a redirected stderr stays small
                 if (now - lastDraw > 500_000_000L || step == stop) {
                     lastDraw = now;
-                    progress.printf(Locale.ROOT, "\rtrain step %d/%d loss %.4f token accuracy %.3f lr %.2e %.2f steps/s ETA %d:%02d   ",
+                    progress.printf(Locale.ROOT, "\rtrain step %d/%d, this batch: loss %.4f, token accuracy %.3f; lr %.2e %.2f steps/s ETA %d:%02d   ",
                             step, config.steps(), loss.nll() / loss.targets(), (double) loss.right() / loss.targets(),
                             config.learningRate(step - 1), rate, eta / 60, eta % 60);
                     progress.flush();
@@ -160,8 +161,9 @@ public final class Trainer {
                     curve.add(point);
                     progress.println();
                     LOG.info(String.format(Locale.ROOT,
-                            "step %d (%.0f s): train loss %.4f, held-out loss %.4f, answers right %.1f%% forced, %.1f%% greedy",
-                            point.step(), point.seconds(), point.trainLoss(), point.evalLoss(),
+                            "step %d (%.0f s): train loss %.4f (mean of the %d steps since the last evaluation), held-out loss "
+                                    + "%.4f, answers right %.1f%% forced, %.1f%% greedy",
+                            point.step(), point.seconds(), point.trainLoss(), windowSteps, point.evalLoss(),
                             100 * point.forcedAccuracy(), 100 * point.greedyAccuracy()));
                     save(outDir);
                     lossSum = 0;
@@ -343,29 +345,43 @@ public final class Trainer {
         AtomicFile.writeString(outDir.resolve(CURVE_CSV), csv);
         Chart chart = chart();
         AtomicFile.write(outDir.resolve(CURVE_PNG), chart::write);
+        Chart accuracy = accuracyChart();
+        AtomicFile.write(outDir.resolve(ACCURACY_PNG), accuracy::write);
         AtomicFile.write(outDir.resolve(MODEL), file -> GgufExport.write(layout, params, config.task(),
                 "scope-kv mini-LongGenBench", file));
         new Checkpoint(config, step, seconds, params.clone(), optimizer.firstMoment().clone(),
                 optimizer.secondMoment().clone(), curve).write(outDir.resolve(CHECKPOINT));
     }
 
-    /** Loss and held-out answer accuracy against steps. */
+    /** Training and held-out loss against steps ({@value #CURVE_PNG}). */
     public Chart chart() {
         double[] x = curve.stream().mapToDouble(EvalPoint::step).toArray();
-        TaskConfig tc = config.task();
-        ModelConfig mc = config.model();
-        return new Chart("Training on mini-LongGenBench", "step", "loss (nats/token) | accuracy")
-                .subtitle(String.format(Locale.ROOT, "%d facts, %d questions, %d digits (%d tokens); dim %d, %d layers, "
-                                + "%d/%d heads, batch %d, seed %d", tc.facts(), tc.questions(), tc.valueDigits(),
-                        tc.totalLength(), mc.dim(), mc.layers(), mc.heads(), mc.kvHeads(), config.batch(), config.seed()))
+        return new Chart("Training on mini-LongGenBench: loss", "step", "loss (nats per response token)")
+                .subtitle(subtitle("train loss: mean over the steps since the previous evaluation"))
                 .add(new Chart.Series("train loss", x, curve.stream().mapToDouble(EvalPoint::trainLoss).toArray(),
                         Chart.PALETTE[0], Chart.Marker.NONE))
                 .add(new Chart.Series("held-out loss", x, curve.stream().mapToDouble(EvalPoint::evalLoss).toArray(),
-                        Chart.PALETTE[1], Chart.Marker.NONE))
+                        Chart.PALETTE[1], Chart.Marker.NONE));
+    }
+
+    /** Held-out answers right against steps, in percent ({@value #ACCURACY_PNG}). */
+    public Chart accuracyChart() {
+        double[] x = curve.stream().mapToDouble(EvalPoint::step).toArray();
+        return new Chart("Training on mini-LongGenBench: held-out answers right", "step", "answers right (%)")
+                .subtitle(subtitle("forced: every answer token is the argmax given the true prefix; greedy: generated"))
+                .yFromZero(true)
                 .add(new Chart.Series("answers right, forced", x,
-                        curve.stream().mapToDouble(EvalPoint::forcedAccuracy).toArray(), Chart.PALETTE[2], Chart.Marker.CIRCLE))
+                        curve.stream().mapToDouble(p -> 100 * p.forcedAccuracy()).toArray(), Chart.PALETTE[2], Chart.Marker.CIRCLE))
                 .add(new Chart.Series("answers right, greedy", x,
-                        curve.stream().mapToDouble(EvalPoint::greedyAccuracy).toArray(), Chart.PALETTE[3], Chart.Marker.SQUARE));
+                        curve.stream().mapToDouble(p -> 100 * p.greedyAccuracy()).toArray(), Chart.PALETTE[3], Chart.Marker.SQUARE));
+    }
+
+    private String subtitle(String note) {
+        TaskConfig tc = config.task();
+        ModelConfig mc = config.model();
+        return String.format(Locale.ROOT, "%d facts, %d questions, %d digits (%d tokens); dim %d, %d layers, %d/%d heads, "
+                        + "batch %d, seed %d; %s", tc.facts(), tc.questions(), tc.valueDigits(), tc.totalLength(), mc.dim(),
+                mc.layers(), mc.heads(), mc.kvHeads(), config.batch(), config.seed(), note);
     }
 
     private static <T> T join(Future<T> f) {

@@ -48,6 +48,8 @@ class LongGenBenchCommandTest {
 
         List<String> summary = Files.readAllLines(results.resolve("summary.tsv"));
         assertThat(summary).hasSize(3);
+        assertThat(cli.out()).as("the printed rows come with their header")
+                .startsWith(summary.get(0) + "\n" + summary.get(1) + "\n" + summary.get(2) + "\n");
         assertThat(summary.get(1)).startsWith("prefill=full\tgsm8k\t2\t");
         assertThat(summary.get(2)).startsWith(snap + "\tgsm8k\t2\t");
         for (String policy : List.of("prefill=full", snap)) {

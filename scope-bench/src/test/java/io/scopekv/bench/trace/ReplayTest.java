@@ -100,4 +100,25 @@ class ReplayTest {
         }
         return steps;
     }
+
+    @Test
+    void aNanInTheTraceIsNamedByTokenStepAndLayer() throws IOException {
+        Path trace = tmp.resolve("trace");
+        TinyTrace.write(trace);
+        int tokens = TinyTrace.M + TinyTrace.STEPS;
+        float[] v = new float[tokens * 2];
+        java.util.Arrays.fill(v, 1f);
+        v[6 * 2 + 1] = Float.NaN;
+        NpyWriter.write(trace.resolve("v.npy"), v, tokens, 1, 1, 2);
+        assertThatThrownBy(() -> Replay.run(trace, "decoding=slide(W=3,R=1)", tmp.resolve("out"), null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("token 6 (decode step 3), layer 0: the value holds NaN at element 1; every query, key and value "
+                        + "must be finite");
+        io.scopekv.bench.CommandCapture cli = new io.scopekv.bench.CommandCapture(io.scopekv.bench.Main::run);
+        Path out = tmp.resolve("cli");
+        assertThat(cli.run("replay", "--trace", trace.toString(), "--policy", "decoding=slide(W=3,R=1)", "--out",
+                out.toString())).isEqualTo(1);
+        assertThat(cli.err()).contains("token 6 (decode step 3), layer 0: the value holds NaN");
+        assertThat(out).as("nothing written").doesNotExist();
+    }
 }

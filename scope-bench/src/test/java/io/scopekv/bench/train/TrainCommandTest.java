@@ -58,6 +58,7 @@ class TrainCommandTest {
             "--eval-every", "2", "--eval-tasks", "2"};
         assertThat(run(tiny)).isZero();
         assertThat(cli.out()).contains("step 2,", "held-out answers right");
+        assertThat(cli.err()).as("the progress line says whose loss it shows").contains("this batch: loss ");
         String checkpoint = java.util.Arrays.toString(java.nio.file.Files.readAllBytes(dir.resolve(Trainer.CHECKPOINT)));
         assertThat(run(tiny)).as("a second run into the same DIR").isEqualTo(2);
         assertThat(cli.err()).contains("--out " + dir + " already holds a run (checkpoint.bin); pass --resume to continue "
@@ -70,7 +71,8 @@ class TrainCommandTest {
         assertThat(cli.out()).contains("step 4,");
         try (var files = java.nio.file.Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).as("no partial files")
-                    .containsExactlyInAnyOrder(Trainer.CHECKPOINT, Trainer.MODEL, Trainer.CURVE_CSV, Trainer.CURVE_PNG);
+                    .containsExactlyInAnyOrder(Trainer.CHECKPOINT, Trainer.MODEL, Trainer.CURVE_CSV, Trainer.CURVE_PNG,
+                            Trainer.ACCURACY_PNG);
         }
         try (LlamaModel model = LlamaModel.load(dir.resolve(Trainer.MODEL))) {
             assertThat(model.config().dim()).isEqualTo(16);
