@@ -21,6 +21,7 @@ public record CacheLayout(int layers, int queryHeads, int kvHeads, int headDim, 
      */
     public static final int MAX_ROW_ELEMENTS = 1 << 24;
 
+    /** Checks the components, naming the value and the rule it breaks. */
     public CacheLayout {
         requirePositive("layers", layers);
         requirePositive("queryHeads", queryHeads);

@@ -24,16 +24,19 @@ public record CacheStats(int[][] keptTokens, long allocatedBytes, long liveBytes
                          long peakLiveBytes, long bytesMoved, long[] selections, long tokensEvicted,
                          long decodeSteps) {
 
+    /** Checks the components, naming the value and the rule it breaks. */
     public CacheStats {
         keptTokens = deepCopy(keptTokens);
         selections = selections.clone();
     }
 
+    /** {@code [layers][heads]} tokens held, a copy. */
     @Override
     public int[][] keptTokens() {
         return deepCopy(keptTokens);
     }
 
+    /** {@code [layers]} selections run per layer, a copy. */
     @Override
     public long[] selections() {
         return selections.clone();

@@ -38,8 +38,10 @@ public interface KvCache extends AutoCloseable {
         return new KvCacheBuilder(layout);
     }
 
+    /** The layout this cache was built for. */
     CacheLayout layout();
 
+    /** The policy this cache runs. */
     CachePolicy policy();
 
     /**

@@ -4,6 +4,12 @@ import io.scopekv.bench.io.OutputDirectory;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -73,8 +79,20 @@ final class Commands {
         }
     }
 
-    /** The message, or the exception's kind when it has none (an EOFException, for one). */
+    /**
+     * The message, or the exception's kind when it has none (an EOFException, for one). File-system
+     * exceptions carry only the path as their message, so the reason is added.
+     */
     private static String message(Throwable e) {
+        if (e instanceof FileSystemException f && f.getFile() != null && String.valueOf(f.getMessage()).equals(f.getFile())) {
+            String reason = e instanceof NoSuchFileException ? "no such file or directory"
+                    : e instanceof AccessDeniedException ? "permission denied"
+                    : e instanceof FileAlreadyExistsException ? "already exists"
+                    : e instanceof NotDirectoryException ? "not a directory"
+                    : e instanceof DirectoryNotEmptyException ? "directory not empty"
+                    : e.getClass().getSimpleName();
+            return f.getFile() + ": " + reason;
+        }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 }

@@ -140,4 +140,45 @@ class BadFilesTest {
         }
         throw new AssertionError("not found");
     }
+
+    @Test
+    void aSweepWhoseFullCacheCannotFitOffHeapIsRefusedWithTheFigures() throws UsageException {
+        io.scopekv.bench.sweep.SweepConfig config = io.scopekv.bench.sweep.SweepConfig.defaults(
+                io.scopekv.bench.workload.WorkloadConfig.defaults());
+        long full = io.scopekv.bench.sweep.Sweep.memory(config).offHeapMinBytes();
+        assertThatThrownBy(() -> SweepCommand.checkMemory(config, Long.MAX_VALUE, full - 1))
+                .isInstanceOf(UsageException.class)
+                .hasMessageStartingWith("this sweep needs at least ")
+                .hasMessageContaining(String.format(java.util.Locale.ROOT, "(%,d bytes) of off-heap memory", full));
+        SweepCommand.checkMemory(config, Long.MAX_VALUE, Long.MAX_VALUE);
+    }
+
+    @Test
+    void anUnexpectedExceptionOrOutOfMemoryIsOneLineNotAStackTrace() {
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream errStream = new java.io.PrintStream(err, true, StandardCharsets.UTF_8);
+        Options options = new Options("x", "test");
+        assertThat(Commands.execute("x", options, new String[0], System.out, errStream, parsed -> {
+            throw new ArithmeticException("/ by zero");
+        })).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .isEqualTo("scope-bench x: internal error, please report it with the command line: "
+                        + "java.lang.ArithmeticException: / by zero\n");
+        err.reset();
+        assertThat(Commands.execute("x", options, new String[0], System.out, errStream, parsed -> {
+            throw new OutOfMemoryError("Java heap space");
+        })).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("scope-bench x: out of memory with a maximum heap of ")
+                .contains("-Xmx").hasLineCount(1);
+        err.reset();
+        assertThat(Commands.execute("x", options, new String[0], System.out, errStream, parsed -> {
+            throw new java.io.EOFException();
+        })).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("scope-bench x: EOFException\n");
+        err.reset();
+        assertThat(Commands.execute("x", options, new String[0], System.out, errStream, parsed -> {
+            throw new java.nio.file.NoSuchFileException("/proc/x");
+        })).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("scope-bench x: /proc/x: no such file or directory\n");
+    }
 }

@@ -18,6 +18,7 @@ import java.util.Set;
  */
 public record CachePolicy(PrefillCompressor prefill, DecodingStrategy decoding, GqaMode gqa) {
 
+    /** Checks the components, naming the value and the rule it breaks. */
     public CachePolicy {
         if (prefill == null || decoding == null || gqa == null) {
             throw new IllegalArgumentException("policy components must not be null (prefill="

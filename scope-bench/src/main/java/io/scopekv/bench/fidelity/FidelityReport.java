@@ -14,7 +14,7 @@ import java.util.Map;
 public final class FidelityReport {
 
     /** Steps averaged per point of the position chart, so the lines show the trend, not token noise. */
-    static final int SMOOTHING = 16;
+    static final int SMOOTHING = 32;
 
     private static final Chart.Marker[] MARKERS = {Chart.Marker.DIAMOND, Chart.Marker.CIRCLE, Chart.Marker.SQUARE,
         Chart.Marker.TRIANGLE};

@@ -53,6 +53,7 @@ public final class Chart {
     private static final int HEIGHT = 640;
     private static final int LEFT = 90;
     private static final int TOP = 70;
+    /** Least width of the legend column. */
     private static final int LEGEND = 300;
     private static final int BOTTOM = 70;
 
@@ -109,7 +110,10 @@ public final class Chart {
     }
 
     private void draw(Graphics2D g) {
-        int plotW = WIDTH - LEFT - LEGEND;
+        // the legend column widens to its longest entry (the plot narrows) rather than clipping it
+        FontMetrics legendFont = g.getFontMetrics(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        int legendW = Math.max(LEGEND, series.stream().mapToInt(s -> legendFont.stringWidth(s.name())).max().orElse(0) + 60);
+        int plotW = WIDTH - LEFT - legendW;
         int plotH = HEIGHT - TOP - BOTTOM;
         double[] xr = range(true);
         double[] yr = range(false);

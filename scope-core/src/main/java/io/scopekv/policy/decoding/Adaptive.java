@@ -27,6 +27,7 @@ public record Adaptive(int window, int recent, int maxNewTokens, DecodingScorer 
             .required("T", Adaptive::maxNewTokens)
             .build(args -> new Adaptive(args.integer("W"), args.integer("R"), args.integer("T")));
 
+    /** Checks the components, naming the value and the rule it breaks. */
     public Adaptive {
         Windows.require(window, recent, scorer);
         Windows.requireHorizon(window, maxNewTokens);

@@ -27,6 +27,7 @@ public record Discontinuous(int window, int recent, int maxNewTokens, DecodingSc
             .required("T", Discontinuous::maxNewTokens)
             .build(args -> new Discontinuous(args.integer("W"), args.integer("R"), args.integer("T")));
 
+    /** Checks the components, naming the value and the rule it breaks. */
     public Discontinuous {
         Windows.require(window, recent, scorer);
         Windows.requireHorizon(window, maxNewTokens);

@@ -23,6 +23,7 @@ public record Slide(int window, int recent, DecodingScorer scorer) implements De
             .optional("R", 256, Slide::recent)
             .build(args -> new Slide(args.integer("W"), args.integer("R")));
 
+    /** Checks the components, naming the value and the rule it breaks. */
     public Slide {
         Windows.require(window, recent, scorer);
     }

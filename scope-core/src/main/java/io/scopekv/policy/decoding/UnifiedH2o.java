@@ -21,6 +21,7 @@ public record UnifiedH2o(int window, int recent, DecodingScorer scorer) implemen
             .optional("R", 256, UnifiedH2o::recent)
             .build(args -> new UnifiedH2o(args.integer("W"), args.integer("R")));
 
+    /** Checks the components, naming the value and the rule it breaks. */
     public UnifiedH2o {
         Windows.require(window, recent, scorer);
     }

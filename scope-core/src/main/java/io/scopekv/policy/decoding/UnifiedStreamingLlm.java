@@ -21,6 +21,7 @@ public record UnifiedStreamingLlm(int window, int recent, DecodingScorer scorer)
             .optional("R", 256, UnifiedStreamingLlm::recent)
             .build(args -> new UnifiedStreamingLlm(args.integer("W"), args.integer("R")));
 
+    /** Checks the components, naming the value and the rule it breaks. */
     public UnifiedStreamingLlm {
         Windows.require(window, recent, scorer);
     }

@@ -16,6 +16,7 @@ public record WindowAttention(int k) implements DecodingScorer {
             .required("k", WindowAttention::k)
             .build(args -> new WindowAttention(args.integer("k")));
 
+    /** Checks the components, naming the value and the rule it breaks. */
     public WindowAttention {
         if (k < 1) {
             throw new IllegalArgumentException("window scorer needs k >= 1, was " + k);

@@ -17,6 +17,7 @@ public record H2oPrefill(int budget, int window) implements ScoringCompressor {
             .optional("w", 8, H2oPrefill::window)
             .build(args -> new H2oPrefill(args.integer("P"), args.integer("w")));
 
+    /** Checks the components, naming the value and the rule it breaks. */
     public H2oPrefill {
         PromptAttention.requireBudget("h2o", budget, window);
     }

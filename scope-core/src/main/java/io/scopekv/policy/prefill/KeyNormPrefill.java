@@ -17,6 +17,7 @@ public record KeyNormPrefill(int budget, int window) implements ScoringCompresso
             .optional("w", 8, KeyNormPrefill::window)
             .build(args -> new KeyNormPrefill(args.integer("P"), args.integer("w")));
 
+    /** Checks the components, naming the value and the rule it breaks. */
     public KeyNormPrefill {
         PromptAttention.requireBudget("keynorm", budget, window);
     }

@@ -20,6 +20,7 @@ public record PyramidKvPrefill(int budget, int window, int beta, int kernel) imp
             .optional("kernel", 7, PyramidKvPrefill::kernel)
             .build(args -> new PyramidKvPrefill(args.integer("P"), args.integer("w"), args.integer("beta"), args.integer("kernel")));
 
+    /** Checks the components, naming the value and the rule it breaks. */
     public PyramidKvPrefill {
         PromptAttention.requireBudget("pyramidkv", budget, window);
         if (window < 1) {

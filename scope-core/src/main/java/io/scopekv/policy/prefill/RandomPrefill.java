@@ -15,6 +15,7 @@ public record RandomPrefill(int budget, int window, long seed) implements Scorin
             .optional("seed", 0, RandomPrefill::seed)
             .build(args -> new RandomPrefill(args.integer("P"), args.integer("w"), args.longValue("seed")));
 
+    /** Checks the components, naming the value and the rule it breaks. */
     public RandomPrefill {
         PromptAttention.requireBudget("random", budget, window);
     }

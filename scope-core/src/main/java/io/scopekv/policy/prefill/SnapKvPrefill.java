@@ -18,6 +18,7 @@ public record SnapKvPrefill(int budget, int window, int kernel) implements Scori
             .optional("kernel", 7, SnapKvPrefill::kernel)
             .build(args -> new SnapKvPrefill(args.integer("P"), args.integer("w"), args.integer("kernel")));
 
+    /** Checks the components, naming the value and the rule it breaks. */
     public SnapKvPrefill {
         PromptAttention.requireBudget("snapkv", budget, window);
         if (window < 1) {

@@ -20,6 +20,7 @@ public record StreamingLlmPrefill(int budget, int sink) implements ScoringCompre
             .optional("sink", 4, StreamingLlmPrefill::sink)
             .build(args -> new StreamingLlmPrefill(args.integer("P"), args.integer("sink")));
 
+    /** Checks the components, naming the value and the rule it breaks. */
     public StreamingLlmPrefill {
         if (sink < 0 || sink > budget) {
             throw new IllegalArgumentException("streamingllm: sink tokens must be within [0, P], was sink=" + sink + ", P=" + budget);
