@@ -168,6 +168,6 @@ public final class KvCacheBuilder {
                     + "; choose a policy that needs none of " + missing + " (e.g. prefill=keynorm, scorer=oldest)");
         }
         float effectiveScale = Float.isNaN(scale) ? (float) (1.0 / Math.sqrt(layout.headDim())) : scale;
-        return new NdKvCache(layout, policy, effectiveScale, resolve(backend), threads);
+        return NdKvCache.create(layout, policy, effectiveScale, resolve(backend), threads);
     }
 }

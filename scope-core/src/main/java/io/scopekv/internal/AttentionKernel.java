@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
  * {@code --add-modules jdk.incubator.vector}); the scalar one otherwise. Both are deterministic:
  * every sum runs in a fixed order that depends on neither threads nor JIT tier. Not API.
  */
-public interface AttentionKernel {
+interface AttentionKernel {
 
     /**
      * {@code scores[scoreOff + g * stride + r] = dot(query_g, K[head, slot0 + r])} for query heads

@@ -48,11 +48,22 @@ public final class NdKvCache implements KvCache {
     private float[] folded = new float[0];
 
     /**
+     * A cache on the given path: the fastest host kernel this JVM can run, or ND4J operations. The
+     * one entry point from the API package; everything else here is package-private.
+     *
+     * @param layout  the cache layout
+     * @param policy  the policy to run
+     * @param scale   the attention softmax scale
      * @param backend HOST (host memory, the Vector API kernel) or ND4J (ND4J operations only), resolved
      * @param threads threads that share one attend() call (the caller plus threads - 1 tasks in
      *                the common fork-join pool)
+     * @return a new, empty cache
      */
-    public NdKvCache(CacheLayout layout, CachePolicy policy, float scale, Backend backend, int threads) {
+    public static KvCache create(CacheLayout layout, CachePolicy policy, float scale, Backend backend, int threads) {
+        return new NdKvCache(layout, policy, scale, backend, threads);
+    }
+
+    private NdKvCache(CacheLayout layout, CachePolicy policy, float scale, Backend backend, int threads) {
         this.layout = layout;
         this.policy = policy;
         this.decoding = policy.decoding();

@@ -6,7 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
 
 /** Moves floats between ND4J arrays and heap arrays without off-heap temporaries. Not API. */
-public final class Tensors {
+final class Tensors {
 
     private Tensors() {
     }

@@ -4,7 +4,7 @@ package io.scopekv.internal;
  * Selection by (score, position) keys packed into longs: higher score wins, ties go to the lower
  * position. Allocation-free; used by every prefill and decoding selection. Not API.
  */
-public final class TopK {
+final class TopK {
 
     private TopK() {
     }

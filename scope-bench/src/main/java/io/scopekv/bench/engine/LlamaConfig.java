@@ -86,17 +86,16 @@ public record LlamaConfig(String architecture, int dim, int layers, int queryHea
             throw new IllegalArgumentException(gguf.path() + ": key_length " + headDim + " != value_length " + valueDim
                     + "; this engine needs equal key and value head sizes");
         }
-        float linear = 1f;
-        String scalingKey = arch + ".rope.scaling.type";
-        if (gguf.has(scalingKey)) {
-            String type = gguf.getString(scalingKey);
-            if (type.equals("linear")) {
-                linear = gguf.getFloat(arch + ".rope.scaling.factor");
-            } else if (!type.equals("none")) {
-                throw new IllegalArgumentException(gguf.path() + ": RoPE scaling type '" + type
-                        + "' is not supported; supported: none, linear, and Llama 3 frequency factors (rope_freqs.weight)");
-            }
-        }
+        // as llama.cpp reads it: the type defaults to linear; the factor is rope.scaling.factor, else
+        // the legacy rope.scale_linear; a factor of 0 (or none) means unscaled, and so does type none
+        String type = gguf.has(arch + ".rope.scaling.type") ? gguf.getString(arch + ".rope.scaling.type") : "linear";
+        float factor = gguf.getFloat(arch + ".rope.scaling.factor", gguf.getFloat(arch + ".rope.scale_linear", 0f));
+        float linear = switch (type) {
+            case "linear" -> factor == 0f ? 1f : factor;
+            case "none" -> 1f;
+            default -> throw new IllegalArgumentException(gguf.path() + ": RoPE scaling type '" + type
+                    + "' is not supported; supported: none, linear, and Llama 3 frequency factors (rope_freqs.weight)");
+        };
         long[] embd = gguf.tensor("token_embd.weight").dims();
         if (embd.length != 2 || embd[1] > Integer.MAX_VALUE) {
             throw new IllegalArgumentException(gguf.path() + ": tensor token_embd.weight must be a matrix of at most "

@@ -33,14 +33,18 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
     private final Vocabulary vocabulary;
     private final Map<String, Integer> ranks;
     private final PreTokenizer preTokenizer;
+    private final boolean ignoreMerges;
     private final Map<String, int[]> wordCache = new HashMap<>();
 
     /**
-     * @param merges "left right" pairs, highest priority first ({@code tokenizer.ggml.merges})
+     * @param merges       "left right" pairs, highest priority first ({@code tokenizer.ggml.merges})
+     * @param ignoreMerges emit a word that is itself a vocabulary token whole, without merging
+     *                     (llama.cpp's {@code ignore_merges}, see {@link PreTokenizer#isLlama3Family})
      */
-    public ByteLevelBpeTokenizer(Vocabulary vocabulary, String[] merges, PreTokenizer preTokenizer) {
+    public ByteLevelBpeTokenizer(Vocabulary vocabulary, String[] merges, PreTokenizer preTokenizer, boolean ignoreMerges) {
         this.vocabulary = vocabulary;
         this.preTokenizer = preTokenizer;
+        this.ignoreMerges = ignoreMerges;
         this.ranks = new HashMap<>(merges.length * 2);
         for (int i = 0; i < merges.length; i++) {
             int space = merges[i].indexOf(' ');
@@ -75,8 +79,14 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
 
     private int[] encodeWord(String word) {
         List<String> symbols = new ArrayList<>();
+        StringBuilder whole = new StringBuilder();
         for (byte b : word.getBytes(StandardCharsets.UTF_8)) {
             symbols.add(String.valueOf(BYTE_TO_CHAR[b & 0xFF]));
+            whole.append(BYTE_TO_CHAR[b & 0xFF]);
+        }
+        int wholeId = vocabulary.id(whole.toString());
+        if (ignoreMerges && wholeId >= 0) {
+            return new int[] {wholeId};
         }
         while (symbols.size() > 1) {
             int best = -1;

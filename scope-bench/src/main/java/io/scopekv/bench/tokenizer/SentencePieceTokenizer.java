@@ -8,7 +8,8 @@ import java.util.PriorityQueue;
 
 /**
  * SentencePiece-style tokenization ({@code tokenizer.ggml.model = "llama"}): spaces become
- * {@code ▁} (U+2581), a {@code ▁} is prepended when the model asks for a space prefix, the text
+ * {@code ▁} (U+2581), a {@code ▁} is prepended to the text and, as llama.cpp does, to the text after
+ * every special token when the model asks for a space prefix, the text
  * starts as single characters, and the adjacent pair whose concatenation is a vocabulary token
  * with the highest score is merged until no pair is a token (ties go to the leftmost pair). A
  * piece that is still not a token is spelled as its UTF-8 bytes with {@code <0xNN>} tokens.
@@ -37,16 +38,17 @@ public final class SentencePieceTokenizer implements Tokenizer {
     @Override
     public int[] encode(String text) {
         List<Integer> out = new ArrayList<>();
-        boolean first = true;
+        // as in llama.cpp, the text's start and the text after every special token get the prefix
+        boolean afterSpecial = true;
         for (Object piece : vocabulary.splitSpecials(text)) {
             if (piece instanceof Integer special) {
                 out.add(special);
+                afterSpecial = true;
             } else {
                 String plain = ((String) piece).replace(' ', SPACE);
-                // only the text's very start gets the prefix, as SentencePiece adds it once per input
-                encodePlain(first && addSpacePrefix ? SPACE + plain : plain, out);
+                encodePlain(afterSpecial && addSpacePrefix ? SPACE + plain : plain, out);
+                afterSpecial = false;
             }
-            first = false;
         }
         return out.stream().mapToInt(Integer::intValue).toArray();
     }

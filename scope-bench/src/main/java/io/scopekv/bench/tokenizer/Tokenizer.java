@@ -61,10 +61,18 @@ public interface Tokenizer {
             case "llama" -> new SentencePieceTokenizer(vocabulary,
                     !gguf.has("tokenizer.ggml.add_space_prefix")
                             || (Boolean) gguf.value("tokenizer.ggml.add_space_prefix").value());
-            case "gpt2" -> new ByteLevelBpeTokenizer(vocabulary, gguf.getStringArray("tokenizer.ggml.merges"),
-                    PreTokenizer.forName(gguf.has("tokenizer.ggml.pre") ? gguf.getString("tokenizer.ggml.pre") : "default"));
+            case "gpt2" -> {
+                String pre = preTokenizerName(gguf);
+                yield new ByteLevelBpeTokenizer(vocabulary, gguf.getStringArray("tokenizer.ggml.merges"),
+                        PreTokenizer.forName(pre), PreTokenizer.isLlama3Family(pre));
+            }
             default -> throw new IllegalArgumentException("unsupported tokenizer.ggml.model '" + model
                     + "'; supported: llama (SentencePiece), gpt2 (byte-level BPE)");
         };
+    }
+
+    /** {@code tokenizer.ggml.pre}, or {@code default} when absent, as llama.cpp reads it. */
+    static String preTokenizerName(GgufFile gguf) {
+        return gguf.has("tokenizer.ggml.pre") ? gguf.getString("tokenizer.ggml.pre") : "default";
     }
 }

@@ -59,9 +59,10 @@ public final class Vocabulary {
         this.ids = new HashMap<>(tokens.length * 2);
         List<Integer> specials = new ArrayList<>();
         for (int i = 0; i < tokens.length; i++) {
-            // the first id wins for duplicated strings, as the lookup in llama.cpp does
-            ids.putIfAbsent(tokens[i], i);
-            if ((type(i) == CONTROL || type(i) == USER_DEFINED) && !tokens[i].isEmpty()) {
+            // the last id wins for duplicated strings, as llama.cpp builds its token-to-id map
+            ids.put(tokens[i], i);
+            // llama.cpp matches UNKNOWN-type tokens (<unk>) in the text as it matches control tokens
+            if ((type(i) == CONTROL || type(i) == USER_DEFINED || type(i) == UNKNOWN) && !tokens[i].isEmpty()) {
                 specials.add(i);
             }
         }
@@ -96,9 +97,11 @@ public final class Vocabulary {
         requireSpecialIds(gguf, tokens.length);
         float[] scores = gguf.has("tokenizer.ggml.scores") ? gguf.getFloatArray("tokenizer.ggml.scores") : null;
         int[] types = gguf.has("tokenizer.ggml.token_type") ? gguf.getIntArray("tokenizer.ggml.token_type") : null;
+        String model = gguf.getString("tokenizer.ggml.model");
+        // without the key, llama.cpp adds BOS for SentencePiece and for the Llama 3 family of BPE vocabularies
         boolean addBos = gguf.has("tokenizer.ggml.add_bos_token")
                 ? (Boolean) gguf.value("tokenizer.ggml.add_bos_token").value()
-                : gguf.getString("tokenizer.ggml.model").equals("llama");
+                : model.equals("llama") || (model.equals("gpt2") && PreTokenizer.isLlama3Family(Tokenizer.preTokenizerName(gguf)));
         return new Vocabulary(tokens, scores, types, gguf.getInt("tokenizer.ggml.bos_token_id", -1),
                 gguf.getInt("tokenizer.ggml.eos_token_id", -1), gguf.getInt("tokenizer.ggml.unknown_token_id", -1), addBos);
     }

@@ -31,7 +31,7 @@ class TokenizerConformanceTest {
     private static final String PROMPT = "Once upon a time, there was a little girl named Lily. She loved to play outside";
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"llama-spm", "phi-3", "gpt-2"})
+    @ValueSource(strings = {"llama-spm", "phi-3", "gpt-2", "mpt"})
     void everyConformanceVectorTokenizesAsInLlamaCpp(String vocab) throws IOException {
         Path file = LlamaCppData.vocab(vocab);
         String inp = Files.readString(Path.of(file + ".inp"), StandardCharsets.UTF_8);
@@ -57,6 +57,21 @@ class TokenizerConformanceTest {
         }
         LOG.info("{}: {}/{} conformance vectors match llama.cpp", vocab, texts.size() - failures.size(), texts.size());
         assertThat(failures).as("%s: %d of %d texts tokenize differently", vocab, failures.size(), texts.size()).isEmpty();
+    }
+
+    /**
+     * Special tokens written in the text, as llama.cpp parses them on the real Llama 2 vocabulary:
+     * the space prefix comes back after every special token, and {@code <unk>} (UNKNOWN type) is a
+     * special token too. The ids are llama.cpp's.
+     */
+    @Test
+    void specialTokensInTextAreParsedAsInLlamaCpp() throws IOException {
+        try (GgufFile gguf = GgufFile.open(LlamaCppData.vocab("llama-spm"))) {
+            Tokenizer tokenizer = Tokenizer.fromGguf(gguf);
+            assertThat(tokenizer.encode("<s>Hello")).containsExactly(1, 15043);
+            assertThat(tokenizer.encode("a<unk>b")).containsExactly(263, 0, 289);
+            assertThat(tokenizer.encode("Hello</s>World")).containsExactly(15043, 2, 2787);
+        }
     }
 
     @ParameterizedTest(name = "{0}")

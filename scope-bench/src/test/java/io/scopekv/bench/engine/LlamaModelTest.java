@@ -63,6 +63,29 @@ class LlamaModelTest {
         }
     }
 
+    /**
+     * As llama.cpp reads RoPE scaling: the type defaults to linear, its factor is
+     * {@code rope.scaling.factor} or else the legacy {@code rope.scale_linear}, a factor of 0 means
+     * none, and type none never scales.
+     */
+    @Test
+    void ropeScalingWithoutATypeIsLinearAsInLlamaCpp() throws IOException {
+        Path file = RandomModel.llama(4, 2, GgmlType.F32).write(dir);
+        Map<Map<String, GgufValue>, Float> cases = Map.of(
+                Map.of("llama.rope.scale_linear", GgufValue.float32(4f)), 4f,
+                Map.of("llama.rope.scaling.factor", GgufValue.float32(4f)), 4f,
+                Map.of("llama.rope.scaling.factor", GgufValue.float32(2f), "llama.rope.scale_linear", GgufValue.float32(8f)), 2f,
+                Map.of("llama.rope.scaling.factor", GgufValue.float32(0f)), 1f,
+                Map.of("llama.rope.scaling.type", GgufValue.string("none"), "llama.rope.scaling.factor", GgufValue.float32(4f)), 1f,
+                Map.of("llama.rope.scaling.type", GgufValue.string("linear"), "llama.rope.scale_linear", GgufValue.float32(3f)), 3f);
+        for (Map.Entry<Map<String, GgufValue>, Float> c : cases.entrySet()) {
+            try (LlamaModel model = LlamaModel.load(rewrite(file, c.getKey(), Set.of(), null, null))) {
+                assertThat(model.config().ropeLinearFactor()).as("%s", c.getKey().keySet()).isEqualTo(c.getValue());
+                assertThat(model.ropeFrequencies()[0]).as("%s", c.getKey().keySet()).isEqualTo(1f / c.getValue());
+            }
+        }
+    }
+
     @Test
     void loadsAQ4KMFileWhoseRowsFellBackToSmallerBlocks() throws IOException {
         Path file = LlamaSessionTest.fallbackModel().write(dir);

@@ -83,13 +83,13 @@ class ByteLevelBpeTokenizerTest {
     void lowerRankMergesFirst() {
         String[] tokens = {"a", "b", "c", "ab", "bc"};
         Vocabulary v = new Vocabulary(tokens, null, null, -1, -1, -1, false);
-        assertThat(new ByteLevelBpeTokenizer(v, new String[] {"b c", "a b"}, PreTokenizer.GPT2).encode("abc"))
+        assertThat(new ByteLevelBpeTokenizer(v, new String[] {"b c", "a b"}, PreTokenizer.GPT2, false).encode("abc"))
                 .containsExactly(0, 4);
-        assertThat(new ByteLevelBpeTokenizer(v, new String[] {"a b", "b c"}, PreTokenizer.GPT2).encode("abc"))
+        assertThat(new ByteLevelBpeTokenizer(v, new String[] {"a b", "b c"}, PreTokenizer.GPT2, false).encode("abc"))
                 .containsExactly(3, 2);
-        assertThatThrownBy(() -> new ByteLevelBpeTokenizer(v, new String[] {"ab"}, PreTokenizer.GPT2))
+        assertThatThrownBy(() -> new ByteLevelBpeTokenizer(v, new String[] {"ab"}, PreTokenizer.GPT2, false))
                 .hasMessageContaining("'ab'");
-        assertThatThrownBy(() -> new ByteLevelBpeTokenizer(v, new String[0], PreTokenizer.GPT2).encode("abd"))
+        assertThatThrownBy(() -> new ByteLevelBpeTokenizer(v, new String[0], PreTokenizer.GPT2, false).encode("abd"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'d'");
     }
 
@@ -120,6 +120,83 @@ class ByteLevelBpeTokenizerTest {
         assertThat(PreTokenizer.GPT2.split("x 12345 I'm")).containsExactly("x", " 12345", " I", "'m");
         assertThat(PreTokenizer.GPT2.split("a  b")).containsExactly("a", " ", " b");
         assertThatThrownBy(() -> PreTokenizer.forName("falcon")).hasMessageContaining("falcon");
+    }
+
+    /**
+     * llama.cpp's default rules (no {@code tokenizer.ggml.pre}, or {@code default}): runs of
+     * punctuation and {@code $+<=>^~|} are split off first, then the GPT-2 rules apply inside each
+     * piece, then digit runs are split off and cut into groups of three.
+     */
+    @Test
+    void defaultPreTokenizerFollowsLlamaCppNotGpt2() {
+        assertThat(PreTokenizer.DEFAULT.split(" (hi) 12345 $x"))
+                .containsExactly(" ", "(", "hi", ")", " ", "123", "45", " ", "$", "x");
+        assertThat(PreTokenizer.GPT2.split(" (hi) 12345 $x")).containsExactly(" (", "hi", ")", " 12345", " $", "x");
+        assertThat(PreTokenizer.DEFAULT.split("I'm a+=b`c")).containsExactly("I", "'", "m", " a", "+=", "b", "`", "c");
+        assertThat(PreTokenizer.forName("default")).isEqualTo(PreTokenizer.DEFAULT);
+        assertThat(PreTokenizer.forName("mpt")).isEqualTo(PreTokenizer.GPT2);
+        assertThat(PreTokenizer.forName("gpt-2")).isEqualTo(PreTokenizer.GPT2);
+    }
+
+    /** A vocabulary of the 256 byte tokens and the given extra tokens, with the given merges. */
+    private Tokenizer small(String pre, Boolean addBos, String[] extra, String[] merges) throws IOException {
+        List<String> tokens = new ArrayList<>();
+        for (int b = 0; b < 256; b++) {
+            tokens.add(String.valueOf(ByteLevelBpeTokenizer.byteChar(b)));
+        }
+        tokens.addAll(List.of(extra));
+        tokens.add("<|begin_of_text|>");
+        GgufWriter w = new GgufWriter()
+                .put("tokenizer.ggml.model", GgufValue.string("gpt2"))
+                .put("tokenizer.ggml.tokens", GgufValue.array(GgufValueType.STRING, tokens.toArray(String[]::new)))
+                .put("tokenizer.ggml.merges", GgufValue.array(GgufValueType.STRING, merges))
+                .put("tokenizer.ggml.bos_token_id", GgufValue.uint32(tokens.size() - 1));
+        if (pre != null) {
+            w.put("tokenizer.ggml.pre", GgufValue.string(pre));
+        }
+        if (addBos != null) {
+            w.put("tokenizer.ggml.add_bos_token", GgufValue.of(GgufValueType.BOOL, addBos));
+        }
+        Path file = dir.resolve("small-" + pre + "-" + addBos + ".gguf");
+        w.write(file);
+        return open(file);
+    }
+
+    @Test
+    void vocabularyWithoutPreUsesTheDefaultRules() throws IOException {
+        String[] extra = {"Ġ("};
+        String[] merges = {"Ġ ("};
+        // ids 0-255 are the bytes: the default rules split " (" into " " (32) and "(" (40), so no merge joins them
+        assertThat(small(null, null, extra, merges).encode(" (")).containsExactly(32, 40);
+        assertThat(small("default", null, extra, merges).encode(" (")).containsExactly(32, 40);
+        assertThat(small("gpt-2", null, extra, merges).encode(" (")).containsExactly(256);
+        assertThat(small("mpt", null, extra, merges).encode(" (")).containsExactly(256);
+    }
+
+    /** llama.cpp's {@code ignore_merges} for Llama 3: a word that is a token is emitted whole. */
+    @Test
+    void llama3EmitsWholeWordTokensWithoutMergingAndAddsBosByDefault() throws IOException {
+        String[] extra = {"ab", "abc", "bc"};
+        String[] merges = {"b c", "a bc"}; // "abc" can be built from merges, "ab" cannot
+        Tokenizer llama3 = small("llama-bpe", null, extra, merges);
+        assertThat(llama3.encode("ab")).containsExactly(256);
+        assertThat(llama3.encode("abc")).containsExactly(257);
+        assertThat(llama3.encode("abd")).containsExactly(97, 98, 100); // not a token: bytes, as no merge applies
+        assertThat(llama3.addBos()).isTrue();
+        assertThat(small("llama3", null, extra, merges).encode("ab")).containsExactly(256);
+        assertThat(small("llama-bpe", false, extra, merges).addBos()).isFalse();
+        Tokenizer gpt2 = small("gpt-2", null, extra, merges);
+        assertThat(gpt2.encode("ab")).containsExactly(97, 98);
+        assertThat(gpt2.addBos()).isFalse();
+    }
+
+    /** As llama.cpp builds its token-to-id map, a string that appears twice maps to its last id. */
+    @Test
+    void duplicateTokenStringsResolveToTheLastId() {
+        Vocabulary v = new Vocabulary(new String[] {"a", "b", "a", "ab", "b"}, null, null, -1, -1, -1, false);
+        assertThat(v.id("a")).isEqualTo(2);
+        assertThat(v.id("b")).isEqualTo(4);
+        assertThat(new ByteLevelBpeTokenizer(v, new String[0], PreTokenizer.GPT2, false).encode("ba")).containsExactly(4, 2);
     }
 
     @Test

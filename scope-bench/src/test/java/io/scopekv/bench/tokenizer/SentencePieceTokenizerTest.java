@@ -85,17 +85,26 @@ class SentencePieceTokenizerTest {
         assertThat(tokenizer.decode(ids)).isEqualTo("hi€");
     }
 
+    /** As in llama.cpp, the text after every special token gets the space prefix again. */
     @Test
-    void specialTokensAreMatchedBeforeMerging() {
+    void specialTokensAreMatchedBeforeMergingAndFollowedByTheSpacePrefix() {
         int[] ids = tokenizer.encode("hello<|im_end|>world");
-        assertThat(ids).containsExactly(id("▁hello"), id("<|im_end|>"), id("w"), id("or"), id("ld"));
-        assertThat(tokenizer.decode(ids)).isEqualTo("hello<|im_end|>world");
-        assertThat(tokenizer.decode(ids, true)).isEqualTo("helloworld");
+        assertThat(ids).containsExactly(id("▁hello"), id("<|im_end|>"), id("▁world"));
+        assertThat(tokenizer.decode(ids)).isEqualTo("hello<|im_end|> world");
+        assertThat(tokenizer.decode(ids, true)).isEqualTo("hello world");
+        assertThat(tokenizer.encode("<s>hello")).containsExactly(1, id("▁hello"));
+        assertThat(tokenizer.encode("hello</s>")).containsExactly(id("▁hello"), 2);
+    }
+
+    /** llama.cpp treats UNKNOWN-type tokens as specials: {@code <unk>} written in the text is id 0. */
+    @Test
+    void unknownTypeTokensAreSpecials() {
+        assertThat(tokenizer.encode("hello<unk>world")).containsExactly(id("▁hello"), 0, id("▁world"));
     }
 
     @Test
     void roundTripsArbitraryText() {
-        for (String text : new String[] {"hello  world\n", "wörld ✓ 😀", "\t<s>x", "low low ol"}) {
+        for (String text : new String[] {"hello  world\n", "wörld ✓ 😀", "\tx<s>", "low low ol"}) {
             assertThat(tokenizer.decode(tokenizer.encode(text))).as(text).isEqualTo(text);
         }
     }
