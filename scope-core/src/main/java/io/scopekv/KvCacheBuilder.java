@@ -27,6 +27,8 @@ public final class KvCacheBuilder {
     private float scale = Float.NaN;
     private int threads = 1;
     private Backend backend = Backend.AUTO;
+    /** Set by {@link #storage}; otherwise the layout's type, or the system property's over FLOAT32. */
+    private boolean storageChosen;
 
     KvCacheBuilder(CacheLayout layout) {
         if (layout == null) {
@@ -93,13 +95,16 @@ public final class KvCacheBuilder {
     /**
      * How keys and values are stored: {@link StorageType#FLOAT32} (the layout's default),
      * {@link StorageType#BF16} or {@link StorageType#F16}, which halve the resident memory and
-     * the bytes each attention step reads. Replaces the layout's storage type.
+     * the bytes each attention step reads. Replaces the layout's storage type. Without this call, a
+     * FLOAT32 layout takes the type named by the system property {@value #STORAGE_PROPERTY} if set
+     * (so an application's caches can be switched to 16 bits without code changes).
      */
     public KvCacheBuilder storage(StorageType storage) {
         if (storage == null) {
             throw new IllegalArgumentException("storage must not be null");
         }
-        this.layout = new CacheLayout(layout.layers(), layout.queryHeads(), layout.kvHeads(), layout.headDim(), storage);
+        this.layout = withStorage(layout, storage);
+        this.storageChosen = true;
         return this;
     }
 
@@ -114,6 +119,28 @@ public final class KvCacheBuilder {
         }
         this.threads = threads;
         return this;
+    }
+
+    /** The system property naming the default storage type of FLOAT32 layouts: FLOAT32, BF16 or F16. */
+    public static final String STORAGE_PROPERTY = "scopekv.storage";
+
+    private static CacheLayout withStorage(CacheLayout layout, StorageType storage) {
+        return new CacheLayout(layout.layers(), layout.queryHeads(), layout.kvHeads(), layout.headDim(), storage);
+    }
+
+    /** The layout a build uses: {@link #storage}'s choice, the layout's, or the system property's. */
+    private CacheLayout effectiveLayout() {
+        String property = System.getProperty(STORAGE_PROPERTY);
+        if (storageChosen || layout.storage() != StorageType.FLOAT32 || property == null || property.isBlank()) {
+            return layout;
+        }
+        for (StorageType type : StorageType.values()) {
+            if (type.name().equalsIgnoreCase(property.trim())) {
+                return withStorage(layout, type);
+            }
+        }
+        throw new IllegalArgumentException("system property " + STORAGE_PROPERTY + "=" + property
+                + " is not a storage type; use FLOAT32, BF16 or F16 (or leave it unset)");
     }
 
     /** The path a cache takes: AUTO resolved by the system property, then by ND4J's backend. */
@@ -168,6 +195,6 @@ public final class KvCacheBuilder {
                     + "; choose a policy that needs none of " + missing + " (e.g. prefill=keynorm, scorer=oldest)");
         }
         float effectiveScale = Float.isNaN(scale) ? (float) (1.0 / Math.sqrt(layout.headDim())) : scale;
-        return NdKvCache.create(layout, policy, effectiveScale, resolve(backend), threads);
+        return NdKvCache.create(effectiveLayout(), policy, effectiveScale, resolve(backend), threads);
     }
 }
