@@ -17,7 +17,8 @@ import java.nio.file.StandardCopyOption;
  * {@link #commit()} renames the staging directory to the target; a replaced target is moved aside
  * first and deleted once the new one is in place. {@link #close()} without a commit (a failure),
  * or a shutdown hook on Ctrl-C, deletes the staging directory; a staging directory left by a
- * process killed outright is deleted by the next run into the same target.
+ * process killed outright is deleted by the next run into the same target, and a previous run
+ * that such a process had moved aside ({@code .NAME.previous-PID-RANDOM}) is put back.
  *
  * <pre>{@code
  * try (OutputDirectory out = OutputDirectory.open(dir, force)) {
@@ -55,7 +56,6 @@ public final class OutputDirectory implements AutoCloseable {
         } catch (IOException e) {
             throw PartialPaths.explain("create", target, e);
         }
-        PartialPaths.deleteStale(absolute);
         Path staging = PartialPaths.sibling(absolute);
         try {
             Files.createDirectory(staging);
@@ -66,12 +66,14 @@ public final class OutputDirectory implements AutoCloseable {
     }
 
     /**
-     * Checks, without creating anything, that {@code target} can take a run's results.
+     * Checks, without creating anything, that {@code target} can take a run's results, after
+     * tidying what killed runs left beside it (a previous run they had moved aside is put back).
      *
      * @throws IOException naming the path and the reason when it cannot
      */
     public static void check(Path target, boolean replace) throws IOException {
         PartialPaths.checkCreatable(target, true);
+        PartialPaths.deleteStale(target.toAbsolutePath().normalize());
         if (!replace && holdsFiles(target)) {
             throw new IOException(target + " already holds results; pass --force to replace them, or choose another "
                     + "output directory");
@@ -118,7 +120,7 @@ public final class OutputDirectory implements AutoCloseable {
             if (!replace && holdsFiles(absolute)) {
                 throw new IOException(target + " was filled by another run meanwhile; the results stay in " + staging);
             }
-            previous = PartialPaths.sibling(absolute);
+            previous = PartialPaths.previousSibling(absolute);
             try {
                 Files.move(absolute, previous, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {

@@ -10,6 +10,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
@@ -22,34 +23,60 @@ import java.util.stream.Stream;
  */
 final class PartialPaths {
     private static final String MARK = ".partial-";
+    /** Marks a previous run moved aside while its replacement is moved in: never deleted unless replaced. */
+    private static final String PREVIOUS = ".previous-";
 
     private PartialPaths() {
     }
 
-    /** A fresh hidden sibling of {@code target}: {@code .NAME.partial-PID-RANDOM}. */
+    /** A fresh hidden sibling of {@code target} to write into: {@code .NAME.partial-PID-RANDOM}. */
     static Path sibling(Path target) {
-        return target.resolveSibling("." + target.getFileName() + MARK + ProcessHandle.current().pid() + "-"
+        return sibling(target, MARK, ProcessHandle.current().pid());
+    }
+
+    /** A fresh hidden sibling of {@code target} to hold it while it is replaced: {@code .NAME.previous-PID-RANDOM}. */
+    static Path previousSibling(Path target) {
+        return sibling(target, PREVIOUS, ProcessHandle.current().pid());
+    }
+
+    static Path sibling(Path target, String mark, long pid) {
+        return target.resolveSibling("." + target.getFileName() + mark + pid + "-"
                 + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16));
     }
 
-    /** Deletes the partial siblings of {@code target} left by processes that no longer run. */
+    /**
+     * Tidies the siblings of {@code target} left by processes that no longer run: partial ones are
+     * deleted; a previous run moved aside by a process killed before its replacement arrived is
+     * put back when the target is absent (so it is never lost), and deleted only when a complete
+     * replacement is in place.
+     */
     static void deleteStale(Path target) {
         Path parent = target.getParent();
-        String prefix = "." + target.getFileName() + MARK;
         if (parent == null || !Files.isDirectory(parent)) {
             return;
         }
-        try (DirectoryStream<Path> siblings = Files.newDirectoryStream(parent, p -> p.getFileName().toString().startsWith(prefix))) {
+        String name = "." + target.getFileName();
+        try (DirectoryStream<Path> siblings = Files.newDirectoryStream(parent, p -> p.getFileName().toString().startsWith(name))) {
             for (Path p : siblings) {
-                String rest = p.getFileName().toString().substring(prefix.length());
+                String rest = p.getFileName().toString().substring(name.length());
+                boolean previous = rest.startsWith(PREVIOUS);
+                if (!previous && !rest.startsWith(MARK)) {
+                    continue;
+                }
+                rest = rest.substring(previous ? PREVIOUS.length() : MARK.length());
                 int dash = rest.indexOf('-');
                 try {
                     long pid = Long.parseLong(dash < 0 ? rest : rest.substring(0, dash));
-                    if (ProcessHandle.of(pid).isEmpty()) {
+                    if (ProcessHandle.of(pid).isPresent()) {
+                        continue;
+                    }
+                    if (previous && !Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                        Files.move(p, target, StandardCopyOption.ATOMIC_MOVE);
+                    } else {
                         deleteTree(p);
                     }
                 } catch (NumberFormatException | IOException e) {
-                    // not ours or not deletable: leave it
+                    // not ours or not movable: leave it
                 }
             }
         } catch (IOException e) {

@@ -124,4 +124,43 @@ class OutputDirectoryTest {
         assertThat(file).hasContent("two");
         assertThatThrownBy(() -> AtomicFile.writeString(dir, "x")).hasMessage(dir + " is a directory, not a file");
     }
+
+    @Test
+    void aPreviousRunMovedAsideByAKilledProcessIsPutBackNotDeleted() throws Exception {
+        Process finished = new ProcessBuilder("true").start();
+        finished.waitFor();
+        long deadPid = finished.pid();
+        Path target = dir.resolve("run");
+        // killed between "move the old run aside" and "move the new run in": the target is absent
+        Path previous = PartialPaths.sibling(target.toAbsolutePath(), ".previous-", deadPid);
+        Files.createDirectories(previous);
+        Files.writeString(previous.resolve("summary.json"), "old");
+        Path staging = PartialPaths.sibling(target.toAbsolutePath(), ".partial-", deadPid);
+        Files.createDirectories(staging);
+        Files.writeString(staging.resolve("summary.json"), "new but complete? unknown");
+
+        assertThatThrownBy(() -> OutputDirectory.check(target, false))
+                .hasMessageContaining("already holds results").hasMessageContaining("--force");
+        assertThat(target.resolve("summary.json")).hasContent("old");
+        assertThat(previous).doesNotExist();
+        assertThat(staging).as("a killed run's staging directory is deleted").doesNotExist();
+    }
+
+    @Test
+    void aPreviousRunIsDeletedOnlyOnceItsReplacementIsInPlace() throws Exception {
+        Process finished = new ProcessBuilder("true").start();
+        finished.waitFor();
+        Path target = dir.resolve("run");
+        Files.createDirectories(target);
+        Files.writeString(target.resolve("summary.json"), "new");
+        // killed after the new run moved in, before the old one was deleted
+        Path previous = PartialPaths.sibling(target.toAbsolutePath(), ".previous-", finished.pid());
+        Files.createDirectories(previous);
+        Files.writeString(previous.resolve("summary.json"), "old");
+
+        OutputDirectory.check(target, true);
+
+        assertThat(target.resolve("summary.json")).hasContent("new");
+        assertThat(previous).doesNotExist();
+    }
 }
