@@ -79,4 +79,14 @@ class FidelityCommandTest {
         assertThat(cli.err()).contains("is not a file");
         assertThat(out).doesNotExist();
     }
+
+    @Test
+    void anotherArchitectureIsRefusedNamingIt() throws Exception {
+        Path gemma = RandomModel.llama(4, 2, GgmlType.F32).withByteTokenizer().withArchitecture("gemma2")
+                .write(dir);
+        Path out = dir.resolve("gemma-run");
+        assertThat(cli.run("fidelity", "--model", gemma.toString(), "--out", out.toString())).isEqualTo(1);
+        assertThat(cli.err()).contains("unsupported architecture 'gemma2'; supported: llama, qwen2");
+        assertThat(out).doesNotExist();
+    }
 }
