@@ -8,6 +8,7 @@ import io.scopekv.policy.PolicySpec;
 import io.scopekv.policy.PrefillCompressor;
 import java.util.EnumSet;
 import java.util.Set;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Configures a {@link KvCache}. The defaults are the full cache (no compression), an engine that
@@ -25,6 +26,9 @@ public final class KvCacheBuilder {
     private Set<EngineInput> supplied = EnumSet.allOf(EngineInput.class);
     private float scale = Float.NaN;
     private int threads = 1;
+    private Backend backend = Backend.AUTO;
+    /** Set by {@link #storage}; otherwise the layout's type, or the system property's over FLOAT32. */
+    private boolean storageChosen;
 
     KvCacheBuilder(CacheLayout layout) {
         if (layout == null) {
@@ -91,13 +95,16 @@ public final class KvCacheBuilder {
     /**
      * How keys and values are stored: {@link StorageType#FLOAT32} (the layout's default),
      * {@link StorageType#BF16} or {@link StorageType#F16}, which halve the resident memory and
-     * the bytes each attention step reads. Replaces the layout's storage type.
+     * the bytes each attention step reads. Replaces the layout's storage type. Without this call, a
+     * FLOAT32 layout takes the type named by the system property {@value #STORAGE_PROPERTY} if set
+     * (so an application's caches can be switched to 16 bits without code changes).
      */
     public KvCacheBuilder storage(StorageType storage) {
         if (storage == null) {
             throw new IllegalArgumentException("storage must not be null");
         }
-        this.layout = new CacheLayout(layout.layers(), layout.queryHeads(), layout.kvHeads(), layout.headDim(), storage);
+        this.layout = withStorage(layout, storage);
+        this.storageChosen = true;
         return this;
     }
 
@@ -111,6 +118,65 @@ public final class KvCacheBuilder {
             throw new IllegalArgumentException("attention threads must be >= 1, was " + threads);
         }
         this.threads = threads;
+        return this;
+    }
+
+    /** The system property naming the default storage type of FLOAT32 layouts: FLOAT32, BF16 or F16. */
+    public static final String STORAGE_PROPERTY = "scopekv.storage";
+
+    private static CacheLayout withStorage(CacheLayout layout, StorageType storage) {
+        return new CacheLayout(layout.layers(), layout.queryHeads(), layout.kvHeads(), layout.headDim(), storage);
+    }
+
+    /** The layout a build uses: {@link #storage}'s choice, the layout's, or the system property's. */
+    private CacheLayout effectiveLayout() {
+        String property = System.getProperty(STORAGE_PROPERTY);
+        if (storageChosen || layout.storage() != StorageType.FLOAT32 || property == null || property.isBlank()) {
+            return layout;
+        }
+        for (StorageType type : StorageType.values()) {
+            if (type.name().equalsIgnoreCase(property.trim())) {
+                return withStorage(layout, type);
+            }
+        }
+        throw new IllegalArgumentException("system property " + STORAGE_PROPERTY + "=" + property
+                + " is not a storage type; use FLOAT32, BF16 or F16 (or leave it unset)");
+    }
+
+    /** The path a cache takes: AUTO resolved by the system property, then by ND4J's backend. */
+    static Backend resolve(Backend requested) {
+        boolean cpu = Nd4j.getEnvironment().isCPU();
+        Backend chosen = requested;
+        if (requested == Backend.AUTO) {
+            String property = System.getProperty(Backend.PROPERTY);
+            if (property == null || property.isBlank()) {
+                chosen = cpu ? Backend.HOST : Backend.ND4J;
+            } else if (property.trim().equalsIgnoreCase("host")) {
+                chosen = Backend.HOST;
+            } else if (property.trim().equalsIgnoreCase("nd4j")) {
+                chosen = Backend.ND4J;
+            } else {
+                throw new IllegalArgumentException("system property " + Backend.PROPERTY + "=" + property
+                        + " is not a backend; use host or nd4j (or leave it unset)");
+            }
+        }
+        if (chosen == Backend.HOST && !cpu) {
+            throw new IllegalArgumentException("Backend.HOST reads the storage's host memory directly, which is only "
+                    + "correct on ND4J's CPU backend; this one is " + Nd4j.getBackend().getClass().getSimpleName()
+                    + ": use Backend.ND4J or AUTO");
+        }
+        return chosen;
+    }
+
+    /**
+     * How the cache reaches its storage: {@link Backend#AUTO} (the default), {@link Backend#HOST}
+     * or {@link Backend#ND4J}.
+     */
+    public KvCacheBuilder backend(Backend backend) {
+        if (backend == null) {
+            throw new IllegalArgumentException("backend must not be null");
+        }
+        this.backend = backend;
         return this;
     }
 
@@ -129,6 +195,6 @@ public final class KvCacheBuilder {
                     + "; choose a policy that needs none of " + missing + " (e.g. prefill=keynorm, scorer=oldest)");
         }
         float effectiveScale = Float.isNaN(scale) ? (float) (1.0 / Math.sqrt(layout.headDim())) : scale;
-        return NdKvCache.create(layout, policy, effectiveScale, threads);
+        return NdKvCache.create(effectiveLayout(), policy, effectiveScale, resolve(backend), threads);
     }
 }

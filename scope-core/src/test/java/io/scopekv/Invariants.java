@@ -100,7 +100,10 @@ final class Invariants {
         }
     }
 
-    /** The key read through the segment's ND4J array (float32: also its buffer) at the documented index. */
+    /**
+     * The key read through the segment's ND4J array at the documented index; for float32 host
+     * storage also through its buffer, which must agree.
+     */
     private static float[] viaSegmentArray(LayerView view, int head, int slot, int d, StorageType storage) {
         int segment = view.segments() - 1;
         while (view.segmentStart(segment) > slot) {
@@ -109,14 +112,26 @@ final class Invariants {
         float[] out = new float[d];
         int local = slot - view.segmentStart(segment);
         assertThat(view.keys(segment).shape()).containsExactly(view.heads(), view.segmentSlots(segment), d);
-        if (storage == StorageType.FLOAT32) {
-            view.keyBuffer(segment).get((head * view.segmentSlots(segment) + local) * d, out, 0, d);
-        } else {
-            for (int i = 0; i < d; i++) {
-                out[i] = view.keys(segment).getFloat(head, local, i);
-            }
+        for (int i = 0; i < d; i++) {
+            out[i] = view.keys(segment).getFloat(head, local, i);
+        }
+        if (storage == StorageType.FLOAT32 && hostBuffers(view)) {
+            float[] buffered = new float[d];
+            view.keyBuffer(segment).get((head * view.segmentSlots(segment) + local) * d, buffered, 0, d);
+            assertThat(buffered).as("buffer layout").containsExactly(out);
         }
         return out;
+    }
+
+    /** Whether the view offers host buffers (not under Backend.ND4J). */
+    private static boolean hostBuffers(LayerView view) {
+        try {
+            view.keyBuffer(0);
+            return true;
+        } catch (UnsupportedOperationException e) {
+            assertThat(e).hasMessageContaining("ND4J");
+            return false;
+        }
     }
 
     /** A built-in strategy's recent window R, decoding budget at a step, and tokens it may hold over it. */

@@ -17,26 +17,37 @@ class KvCacheContractTest {
         return Policies.all();
     }
 
-    /** Every policy on float32 storage, and each 16-bit storage type under a sample of policies. */
+    /**
+     * Every policy on float32 host storage; each 16-bit storage type, and the ND4J-operations
+     * backend, under a sample of policies.
+     */
     static List<Arguments> storages() {
         List<Arguments> out = new ArrayList<>();
         List<String> all = Policies.all();
         for (int i = 0; i < all.size(); i++) {
-            out.add(Arguments.of(all.get(i), StorageType.FLOAT32));
+            out.add(Arguments.of(all.get(i), StorageType.FLOAT32, Backend.HOST));
             if (i % 3 == 0) {
-                out.add(Arguments.of(all.get(i), StorageType.BF16));
-                out.add(Arguments.of(all.get(i), StorageType.F16));
+                out.add(Arguments.of(all.get(i), StorageType.BF16, Backend.HOST));
+                out.add(Arguments.of(all.get(i), StorageType.F16, Backend.HOST));
+            }
+            // ND4J operations cost far more per step on the CPU: a few policies cover the path
+            if (i % 9 == 1) {
+                out.add(Arguments.of(all.get(i), i % 2 == 0 ? StorageType.FLOAT32 : StorageType.BF16, Backend.ND4J));
             }
         }
         return out;
     }
 
-    @ParameterizedTest(name = "{0} {1}")
+    static List<Arguments> hostStorages() {
+        return storages().stream().filter(a -> a.get()[2] == Backend.HOST).toList();
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2}")
     @MethodSource("storages")
-    void invariantsHoldAfterEveryStep(String spec, StorageType storage) {
+    void invariantsHoldAfterEveryStep(String spec, StorageType storage, Backend backend) {
         CacheLayout layout = new CacheLayout(2, 4, 2, 8, storage);
         Sequence seq = new Sequence(layout, 11);
-        try (KvCache cache = KvCache.builder(LAYOUT).storage(storage).policy(spec).build()) {
+        try (KvCache cache = KvCache.builder(LAYOUT).storage(storage).backend(backend).policy(spec).build()) {
             assertThat(cache.layout()).isEqualTo(layout);
             seq.prefill(cache, Policies.PROMPT);
             int[][][] prefillSets = Invariants.prefillSets(cache);
@@ -51,10 +62,10 @@ class KvCacheContractTest {
         }
     }
 
-    @ParameterizedTest(name = "{0} {1}")
-    @MethodSource("storages")
-    void deterministic(String spec, StorageType storage) {
-        assertThat(run(spec, storage)).isEqualTo(run(spec, storage));
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @MethodSource("hostStorages")
+    void deterministic(String spec, StorageType storage, Backend backend) {
+        assertThat(run(spec, storage, backend)).isEqualTo(run(spec, storage, backend));
     }
 
     @ParameterizedTest
@@ -95,9 +106,9 @@ class KvCacheContractTest {
         assertThatThrownBy(() -> cache.view(0)).isInstanceOf(IllegalStateException.class);
     }
 
-    private static Snapshot run(String spec, StorageType storage) {
+    private static Snapshot run(String spec, StorageType storage, Backend backend) {
         Sequence seq = new Sequence(LAYOUT, 3);
-        try (KvCache cache = KvCache.builder(LAYOUT).storage(storage).policy(spec).build()) {
+        try (KvCache cache = KvCache.builder(LAYOUT).storage(storage).backend(backend).policy(spec).build()) {
             seq.prefill(cache, Policies.PROMPT);
             for (int step = 1; step <= Policies.STEPS; step++) {
                 seq.step(cache, Policies.PROMPT + step - 1);

@@ -16,7 +16,7 @@ import java.util.concurrent.ForkJoinTask;
  * output does), that head is recomputed in double precision, where no product of two finite
  * floats summed over a head can overflow.
  */
-final class AttentionDriver {
+final class AttentionDriver implements Attention {
     private final int heads;
     /** Query heads per storage head. */
     private final int group;
@@ -24,6 +24,8 @@ final class AttentionDriver {
     private final float scale;
     private final AttentionKernel kernel;
     private final int threads;
+    /** Per part: the kernel's working copy of a group's queries or outputs. */
+    private final float[][] scratch;
 
     AttentionDriver(int heads, int group, int headDim, float scale, AttentionKernel kernel, int threads) {
         this.heads = heads;
@@ -32,6 +34,7 @@ final class AttentionDriver {
         this.scale = scale;
         this.kernel = kernel;
         this.threads = threads;
+        this.scratch = new float[threads][group * headDim];
     }
 
     /**
@@ -40,27 +43,30 @@ final class AttentionDriver {
      * @param probs {@code [heads * group, slots]} at least, receives the probabilities (0 in empty
      *              slots), where slots is {@code store.slots()}
      */
-    void attend(LayerStore store, float[] query, float[] out, float[] probs) {
+    @Override
+    public void attend(LayerStore store, float[] query, float[] out, float[] probs) {
         int slots = store.slots();
         Arrays.fill(out, 0, heads * group * headDim, 0f);
         int parts = Math.min(threads, heads);
         if (parts == 1) {
-            attendHeads(store, slots, query, out, probs, 0, heads);
+            attendHeads(store, slots, query, out, probs, 0, heads, scratch[0]);
             return;
         }
         ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[parts - 1];
         for (int part = 1; part < parts; part++) {
             int from = heads * part / parts;
             int to = heads * (part + 1) / parts;
-            tasks[part - 1] = ForkJoinPool.commonPool().submit(() -> attendHeads(store, slots, query, out, probs, from, to));
+            float[] own = scratch[part];
+            tasks[part - 1] = ForkJoinPool.commonPool().submit(() -> attendHeads(store, slots, query, out, probs, from, to, own));
         }
-        attendHeads(store, slots, query, out, probs, 0, heads / parts);
+        attendHeads(store, slots, query, out, probs, 0, heads / parts, scratch[0]);
         for (ForkJoinTask<?> task : tasks) {
             task.join();
         }
     }
 
-    private void attendHeads(LayerStore store, int slots, float[] query, float[] out, float[] probs, int fromHead, int toHead) {
+    private void attendHeads(LayerStore store, int slots, float[] query, float[] out, float[] probs, int fromHead, int toHead,
+                             float[] scratch) {
         int d = headDim;
         for (int h = fromHead; h < toHead; h++) {
             int firstQuery = h * group;
@@ -69,7 +75,7 @@ final class AttentionDriver {
                 int end = Math.min(slots, segment.start + segment.size);
                 if (end > segment.start) {
                     kernel.scores(store, segment, h, segment.start, end - segment.start, query, firstQuery * d, group,
-                            probs, probBase + segment.start, slots);
+                            probs, probBase + segment.start, slots, scratch);
                 }
             }
             boolean finite = true;
@@ -81,7 +87,7 @@ final class AttentionDriver {
                     int end = Math.min(slots, segment.start + segment.size);
                     if (end > segment.start) {
                         kernel.accumulate(store, segment, h, segment.start, end - segment.start, probs,
-                                probBase + segment.start, slots, group, out, firstQuery * d);
+                                probBase + segment.start, slots, group, out, firstQuery * d, scratch);
                     }
                 }
                 finite = allFinite(out, firstQuery * d, group * d);

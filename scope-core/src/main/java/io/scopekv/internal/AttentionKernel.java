@@ -18,7 +18,7 @@ interface AttentionKernel {
      * {@code r < rows}, all inside {@code segment}.
      */
     void scores(LayerStore store, LayerStore.Segment segment, int head, int slot0, int rows,
-                float[] query, int queryOff, int queries, float[] scores, int scoreOff, int stride);
+                float[] query, int queryOff, int queries, float[] scores, int scoreOff, int stride, float[] scratch);
 
     /**
      * In place over {@code x[off, off + n)}: logits {@code x * scale}, {@code -inf} where
@@ -32,9 +32,11 @@ interface AttentionKernel {
     /**
      * {@code out_g += sum_r probs[probOff + g * stride + r] * V[head, slot0 + r]} for query heads
      * {@code g < queries}, where {@code out_g} starts at {@code outOff + g * headDim}.
+     * {@code scratch} (both methods) holds at least {@code queries * headDim} floats and belongs to
+     * the calling thread.
      */
     void accumulate(LayerStore store, LayerStore.Segment segment, int head, int slot0, int rows,
-                    float[] probs, int probOff, int stride, int queries, float[] out, int outOff);
+                    float[] probs, int probOff, int stride, int queries, float[] out, int outOff, float[] scratch);
 
     /** The fastest kernel this JVM can run. */
     static AttentionKernel best() {

@@ -11,6 +11,7 @@ import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Slot storage of one layer. Slots are numbered globally and live in segments, each a pair of
@@ -24,6 +25,8 @@ final class LayerStore implements AutoCloseable {
     final int heads;
     final int headDim;
     final StorageType type;
+    /** Rows are written and read with ND4J operations (any backend), not through host memory. */
+    final boolean nd4jOps;
     private final List<Segment> segments = new ArrayList<>();
     private int capacity;
     private int[][] positions;
@@ -36,14 +39,14 @@ final class LayerStore implements AutoCloseable {
         final int size;
         final INDArray keys;
         final INDArray values;
-        /** The arrays' memory, native byte order, addressed absolutely. */
+        /** The arrays' memory, native byte order, addressed absolutely; null under ND4J operations. */
         final ByteBuffer keyBytes;
         final ByteBuffer valueBytes;
-        /** What the Vector API kernel loads from (see {@link DirectMemory}). */
+        /** What the Vector API kernel loads from (see {@link DirectMemory}); null under ND4J operations. */
         final Object keyHandle;
         final Object valueHandle;
 
-        Segment(int start, int size, int heads, int headDim, StorageType type) {
+        Segment(int start, int size, int heads, int headDim, StorageType type, boolean nd4jOps) {
             long bytes = (long) heads * size * headDim * type.bytes();
             if (bytes > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("a storage segment of " + heads + " heads x " + size + " slots x "
@@ -59,10 +62,10 @@ final class LayerStore implements AutoCloseable {
             };
             this.keys = Nd4j.create(dataType, heads, size, headDim);
             this.values = Nd4j.create(dataType, heads, size, headDim);
-            this.keyBytes = keys.data().asNio().order(ByteOrder.nativeOrder());
-            this.valueBytes = values.data().asNio().order(ByteOrder.nativeOrder());
-            this.keyHandle = DirectMemory.handle(keyBytes);
-            this.valueHandle = DirectMemory.handle(valueBytes);
+            this.keyBytes = nd4jOps ? null : keys.data().asNio().order(ByteOrder.nativeOrder());
+            this.valueBytes = nd4jOps ? null : values.data().asNio().order(ByteOrder.nativeOrder());
+            this.keyHandle = nd4jOps ? null : DirectMemory.handle(keyBytes);
+            this.valueHandle = nd4jOps ? null : DirectMemory.handle(valueBytes);
         }
 
         /** Element index of element 0 of {@code slot} of {@code head} in this segment. */
@@ -71,10 +74,11 @@ final class LayerStore implements AutoCloseable {
         }
     }
 
-    LayerStore(int heads, int headDim, int capacity, StorageType type) {
+    LayerStore(int heads, int headDim, int capacity, StorageType type, boolean nd4jOps) {
         this.heads = heads;
         this.headDim = headDim;
         this.type = type;
+        this.nd4jOps = nd4jOps;
         this.occupied = new BitSet[heads];
         this.live = new int[heads];
         this.positions = new int[heads][0];
@@ -124,7 +128,7 @@ final class LayerStore implements AutoCloseable {
 
     /** Adds a segment of {@code extra} slots per head; existing tokens stay where they are. */
     void grow(int extra) {
-        segments.add(new Segment(capacity, extra, heads, headDim, type));
+        segments.add(new Segment(capacity, extra, heads, headDim, type, nd4jOps));
         int newCapacity = capacity + extra;
         for (int h = 0; h < heads; h++) {
             int[] grown = Arrays.copyOf(positions[h], newCapacity);
@@ -147,9 +151,14 @@ final class LayerStore implements AutoCloseable {
     int put(int head, float[] key, int keyOffset, float[] value, int valueOffset, int position) {
         int slot = occupied[head].nextClearBit(0);
         Segment segment = segmentOf(slot);
-        int at = segment.offset(head, slot, headDim);
-        write(segment.keyBytes, at, key, keyOffset);
-        write(segment.valueBytes, at, value, valueOffset);
+        if (nd4jOps) {
+            assignRow(segment.keys, head, slot - segment.start, key, keyOffset);
+            assignRow(segment.values, head, slot - segment.start, value, valueOffset);
+        } else {
+            int at = segment.offset(head, slot, headDim);
+            write(segment.keyBytes, at, key, keyOffset);
+            write(segment.valueBytes, at, value, valueOffset);
+        }
         occupied[head].set(slot);
         positions[head][slot] = position;
         live[head]++;
@@ -174,10 +183,29 @@ final class LayerStore implements AutoCloseable {
         return out;
     }
 
-    /** Reads {@code headDim} stored elements from element {@code at} as float32 into {@code dst}. */
-    void read(ByteBuffer bytes, int at, float[] dst, int offset) {
+    /** Copies the key (or value) of {@code slot} of {@code head}, widened to float32, into {@code dst}. */
+    void read(boolean key, int head, int slot, float[] dst, int offset) {
+        Segment segment = segmentOf(slot);
+        if (nd4jOps) {
+            INDArray array = key ? segment.keys : segment.values;
+            try (INDArray row = array.get(NDArrayIndex.point(head), NDArrayIndex.point(slot - segment.start),
+                    NDArrayIndex.all()).castTo(DataType.FLOAT).dup()) {
+                System.arraycopy(row.toFloatVector(), 0, dst, offset, headDim);
+            }
+            return;
+        }
+        ByteBuffer bytes = key ? segment.keyBytes : segment.valueBytes;
+        int at = segment.offset(head, slot, headDim);
         for (int i = 0; i < headDim; i++) {
             dst[offset + i] = element(bytes, at + i);
+        }
+    }
+
+    /** Writes one row through ND4J, which casts to the storage type and keeps device copies in step. */
+    private void assignRow(INDArray array, int head, int local, float[] src, int offset) {
+        float[] row = Arrays.copyOfRange(src, offset, offset + headDim);
+        try (INDArray source = Nd4j.create(row, new long[] {headDim}, 'c')) {
+            array.get(NDArrayIndex.point(head), NDArrayIndex.point(local), NDArrayIndex.all()).assign(source);
         }
     }
 
@@ -192,6 +220,10 @@ final class LayerStore implements AutoCloseable {
 
     /** Keys or values of a segment as floats; only float32 storage has this view. */
     FloatBuffer floats(ByteBuffer bytes) {
+        if (nd4jOps) {
+            throw new UnsupportedOperationException("storage is reached through ND4J operations (Backend.ND4J), "
+                    + "so there is no host buffer to read: use the segment's ND4J arrays (keys/values) or key()/value()");
+        }
         if (type != StorageType.FLOAT32) {
             throw new UnsupportedOperationException("storage is " + type + ", not FLOAT32: read its ND4J arrays "
                     + "(keys/values) or copy rows with key()/value(), which widen to float32");

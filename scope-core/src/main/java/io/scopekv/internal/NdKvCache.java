@@ -1,5 +1,6 @@
 package io.scopekv.internal;
 
+import io.scopekv.Backend;
 import io.scopekv.CacheLayout;
 import io.scopekv.CacheStats;
 import io.scopekv.KvCache;
@@ -35,7 +36,7 @@ public final class NdKvCache implements KvCache {
     private final Usage usage = new Usage();
     private final PrefillStep prefillStep;
     private final Evictor evictor;
-    private final AttentionDriver attention;
+    private final Attention attention;
     private boolean closed;
 
     // Heap scratch shared by the layers of this sequence (a cache is used by one thread at a time).
@@ -47,21 +48,22 @@ public final class NdKvCache implements KvCache {
     private float[] folded = new float[0];
 
     /**
-     * A cache on the fastest attention kernel this JVM can run. The one entry point from the API
-     * package; everything else here is package-private.
+     * A cache on the given path: the fastest host kernel this JVM can run, or ND4J operations. The
+     * one entry point from the API package; everything else here is package-private.
      *
      * @param layout  the cache layout
      * @param policy  the policy to run
      * @param scale   the attention softmax scale
+     * @param backend HOST (host memory, the Vector API kernel) or ND4J (ND4J operations only), resolved
      * @param threads threads that share one attend() call (the caller plus threads - 1 tasks in
      *                the common fork-join pool)
      * @return a new, empty cache
      */
-    public static KvCache create(CacheLayout layout, CachePolicy policy, float scale, int threads) {
-        return new NdKvCache(layout, policy, scale, AttentionKernel.best(), threads);
+    public static KvCache create(CacheLayout layout, CachePolicy policy, float scale, Backend backend, int threads) {
+        return new NdKvCache(layout, policy, scale, backend, threads);
     }
 
-    NdKvCache(CacheLayout layout, CachePolicy policy, float scale, AttentionKernel kernel, int threads) {
+    private NdKvCache(CacheLayout layout, CachePolicy policy, float scale, Backend backend, int threads) {
         this.layout = layout;
         this.policy = policy;
         this.decoding = policy.decoding();
@@ -77,9 +79,11 @@ public final class NdKvCache implements KvCache {
         this.outRow = new float[layout.queryHeads() * d];
         Selector selector = new Selector();
         PrefillSelector prefillSelector = new PrefillSelector(layout, policy.prefill(), policy.gqa(), heads, selector);
-        this.prefillStep = new PrefillStep(layout, policy.prefill().queriesNeeded(), decoding, prefillSelector, heads, usage);
+        this.prefillStep = new PrefillStep(layout, policy.prefill().queriesNeeded(), decoding, prefillSelector, heads, usage,
+                backend == Backend.ND4J);
         this.evictor = new Evictor(selector);
-        this.attention = new AttentionDriver(heads, queriesPerHead, d, scale, kernel, threads);
+        this.attention = backend == Backend.ND4J ? new Nd4jAttention(heads, queriesPerHead, d, scale)
+                : new AttentionDriver(heads, queriesPerHead, d, scale, AttentionKernel.best(), threads);
         LOG.debug("cache {} with policy {}", layout, policy.describe());
     }
 
@@ -168,6 +172,8 @@ public final class NdKvCache implements KvCache {
     private void appendRows(int layer, LayerState state, int position) {
         Tensors.requireFinite("key", keyRow, 0, keyRow.length);
         Tensors.requireFinite("value", valueRow, 0, valueRow.length);
+        LayerStore.requireStorable(layout.storage(), "key", keyRow, 0, keyRow.length);
+        LayerStore.requireStorable(layout.storage(), "value", valueRow, 0, valueRow.length);
         LayerStore.requireStorable(layout.storage(), "key", keyRow, 0, keyRow.length);
         LayerStore.requireStorable(layout.storage(), "value", valueRow, 0, valueRow.length);
         if (position <= state.lastPosition) {

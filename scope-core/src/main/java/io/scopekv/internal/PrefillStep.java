@@ -25,19 +25,22 @@ final class PrefillStep {
     private final int heads;
     private final int queriesPerHead;
     private final Usage usage;
+    /** Whether storage goes through ND4J operations (Backend.ND4J). */
+    private final boolean nd4jOps;
     /** Prompt query rows the policy reads: the compressor's window, or all of them. */
     private final int queryLimit;
     /** Whether the scorer seeds prompt scores from every prompt query. */
     private final boolean seedPrompt;
 
     PrefillStep(CacheLayout layout, int prefillQueries, DecodingStrategy decoding, PrefillSelector selector, int heads,
-                Usage usage) {
+                Usage usage, boolean nd4jOps) {
         this.layout = layout;
         this.decoding = decoding;
         this.selector = selector;
         this.heads = heads;
         this.queriesPerHead = layout.queryHeads() / heads;
         this.usage = usage;
+        this.nd4jOps = nd4jOps;
         this.seedPrompt = decoding.evicts() && decoding.scorer().needsPromptQueries();
         this.queryLimit = seedPrompt ? Integer.MAX_VALUE : prefillQueries;
     }
@@ -64,7 +67,7 @@ final class PrefillStep {
         int[] positions = input.positions();
         int maxKept = Arrays.stream(kept).mapToInt(a -> a.length).max().orElse(0);
         LayerStore store = new LayerStore(heads, d, maxKept + Math.min(decoding.initialDecodingSlots(), MAX_INITIAL_SLOTS),
-                layout.storage());
+                layout.storage(), nd4jOps);
         state.store = store;
         state.scores = decoding.scorer().newState(heads, d, store.capacity());
         state.strategy = decoding.newState(layer, layout.layers(), heads);

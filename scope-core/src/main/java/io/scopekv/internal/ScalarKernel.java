@@ -15,7 +15,8 @@ final class ScalarKernel implements AttentionKernel {
 
     @Override
     public void scores(LayerStore store, LayerStore.Segment segment, int head, int slot0, int rows,
-                       float[] query, int queryOff, int queries, float[] scores, int scoreOff, int stride) {
+                       float[] query, int queryOff, int queries, float[] scores, int scoreOff, int stride,
+                       float[] scratch) {
         int d = store.headDim;
         ByteBuffer keys = segment.keyBytes;
         for (int r = 0; r < rows; r++) {
@@ -69,7 +70,8 @@ final class ScalarKernel implements AttentionKernel {
 
     @Override
     public void accumulate(LayerStore store, LayerStore.Segment segment, int head, int slot0, int rows,
-                           float[] probs, int probOff, int stride, int queries, float[] out, int outOff) {
+                           float[] probs, int probOff, int stride, int queries, float[] out, int outOff,
+                           float[] scratch) {
         int d = store.headDim;
         ByteBuffer values = segment.valueBytes;
         for (int r = 0; r < rows; r++) {

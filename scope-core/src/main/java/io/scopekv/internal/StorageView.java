@@ -85,13 +85,11 @@ final class StorageView implements LayerView {
 
     @Override
     public void key(int head, int slot, float[] dst, int offset) {
-        LayerStore.Segment segment = store.segmentOf(slot);
-        store.read(segment.keyBytes, segment.offset(head, slot, store.headDim), dst, offset);
+        store.read(true, head, slot, dst, offset);
     }
 
     @Override
     public void value(int head, int slot, float[] dst, int offset) {
-        LayerStore.Segment segment = store.segmentOf(slot);
-        store.read(segment.valueBytes, segment.offset(head, slot, store.headDim), dst, offset);
+        store.read(false, head, slot, dst, offset);
     }
 }

@@ -7,10 +7,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -20,9 +18,14 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Keys and values are loaded in place from the off-heap storage through {@link DirectMemory}'s
  * handles ({@code fromByteBuffer} on Java 17, {@code fromMemorySegment} on 20+, bound once as
- * method handles that the JIT inlines). 16-bit storage is widened in registers: bfloat16 by a
- * shift into the high half, binary16 by moving its bits into float32 position and multiplying by
- * 2^112, which is exact for every finite half (subnormals included).
+ * method handles that the JIT inlines). 16-bit storage is loaded as int lanes, two elements each,
+ * and widened in registers without a conversion instruction: the even elements by a shift into
+ * the high half, the odd ones by masking the low half off. The queries are reordered once per call
+ * to match (evens then odds within each chunk of two vectors) and the outputs are put back in place
+ * at the end. bfloat16 then is float32 already; binary16 moves its magnitude bits into float32
+ * position and multiplies by 2^112, exact for every finite half (subnormals included). The two
+ * 16-bit types share these loops: the JIT specialises them to the type a process uses, and a JVM
+ * that runs both BF16 and F16 caches gets slower 16-bit attention.
  *
  * <p>Scores: each key row is loaded once for up to four query heads (one accumulator each); the
  * four lane-sums are then formed together by a fixed blend-and-rotate network, so a row costs
@@ -37,7 +40,6 @@ final class VectorKernel implements AttentionKernel {
     private static final int L = F.length();
     private static final int LOG = Integer.numberOfTrailingZeros(L);
     private static final VectorSpecies<Integer> I = F.withLanes(int.class);
-    private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(L * Short.SIZE));
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final int BLOCK = 64;
     private static final int F32 = 0;
@@ -54,7 +56,9 @@ final class VectorKernel implements AttentionKernel {
     private static final FloatVector POS_INF = FloatVector.broadcast(F, Float.POSITIVE_INFINITY);
 
     private static final MethodHandle LOAD_FLOATS = loader(FloatVector.class);
-    private static final MethodHandle LOAD_SHORTS = loader(ShortVector.class);
+    private static final MethodHandle LOAD_INTS = loader(IntVector.class);
+    /** Whether the element at the lower address sits in the low half of a loaded int. */
+    private static final boolean LITTLE = ORDER == ByteOrder.LITTLE_ENDIAN;
 
     /** The preferred shape, capped at 16 lanes (the merge network has four levels). */
     private static VectorSpecies<Float> species() {
@@ -106,25 +110,49 @@ final class VectorKernel implements AttentionKernel {
         };
     }
 
-    /** L stored elements from element {@code index} of a segment, widened to float32. */
-    private static FloatVector load(int kind, Object handle, long index) {
+    /** L float32 elements from element {@code index} of a segment. */
+    private static FloatVector floats(Object handle, long index) {
         try {
-            if (kind == F32) {
-                return (FloatVector) LOAD_FLOATS.invokeExact(F, handle, index * 4, ORDER);
-            }
-            ShortVector half = (ShortVector) LOAD_SHORTS.invokeExact(S, handle, index * 2, ORDER);
-            IntVector wide = (IntVector) half.convertShape(VectorOperators.S2I, I, 0);
-            if (kind == BF16) {
-                return wide.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-            }
-            FloatVector magnitude = wide.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f);
-            return magnitude.reinterpretAsInts().or(wide.lanewise(VectorOperators.LSHL, 16).and(0x80000000))
-                    .reinterpretAsFloats();
+            return (FloatVector) LOAD_FLOATS.invokeExact(F, handle, index * 4, ORDER);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** 2L 16-bit elements from element {@code index} of a segment, two per int lane. */
+    private static IntVector words(Object handle, long index) {
+        try {
+            return (IntVector) LOAD_INTS.invokeExact(I, handle, index * 2, ORDER);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The even-numbered elements of {@link #words}, widened: lane j is element 2j. */
+    private static FloatVector even(int kind, IntVector words) {
+        return widen(kind, LITTLE ? words.lanewise(VectorOperators.LSHL, 16) : words.and(0xffff0000));
+    }
+
+    /** The odd-numbered elements of {@link #words}, widened: lane j is element 2j + 1. */
+    private static FloatVector odd(int kind, IntVector words) {
+        return widen(kind, LITTLE ? words.and(0xffff0000) : words.lanewise(VectorOperators.LSHL, 16));
+    }
+
+    /**
+     * A 16-bit value held in the high half of each lane (low half zero) as float32: bfloat16 is
+     * that already; binary16's 15 magnitude bits move down by 3 into float32 position, where they
+     * read 2^112 too small, and the product is exact for every finite half.
+     */
+    private static FloatVector widen(int kind, IntVector high) {
+        if (kind == BF16) {
+            return high.reinterpretAsFloats();
+        }
+        FloatVector magnitude = high.lanewise(VectorOperators.LSHR, 3).and(0x0fffe000).reinterpretAsFloats().mul(0x1p112f);
+        return magnitude.reinterpretAsInts().or(high.and(0x80000000)).reinterpretAsFloats();
     }
 
     /**
@@ -154,24 +182,100 @@ final class VectorKernel implements AttentionKernel {
 
     @Override
     public void scores(LayerStore store, LayerStore.Segment segment, int head, int slot0, int rows,
-                       float[] query, int queryOff, int queries, float[] scores, int scoreOff, int stride) {
+                       float[] query, int queryOff, int queries, float[] scores, int scoreOff, int stride,
+                       float[] scratch) {
         int kind = kind(store);
         int d = store.headDim;
         long row0 = segment.offset(head, slot0, d);
-        int g = 0;
-        for (; g + 4 <= queries && L >= 4; g += 4) {
-            scoreQuad(kind, segment.keyHandle, row0, rows, d, query, queryOff + g * d, scores, scoreOff + g * stride, stride);
+        Object keys = segment.keyHandle;
+        int bound;
+        if (kind == F32) {
+            bound = d - d % L;
+            int g = 0;
+            for (; g + 4 <= queries && L >= 4; g += 4) {
+                scoreQuad(keys, row0, rows, d, query, queryOff + g * d, scores, scoreOff + g * stride, stride);
+            }
+            for (; g < queries; g++) {
+                scoreOne(keys, row0, rows, d, query, queryOff + g * d, scores, scoreOff + g * stride);
+            }
+        } else {
+            bound = d - d % (2 * L);
+            deinterleave(query, queryOff, queries, d, bound, scratch);
+            int g = 0;
+            for (; g + 4 <= queries && L >= 4; g += 4) {
+                scoreQuad16(kind, keys, row0, rows, d, bound, scratch, g * d, scores, scoreOff + g * stride, stride);
+            }
+            for (; g < queries; g++) {
+                scoreOne16(kind, keys, row0, rows, d, bound, scratch, g * d, scores, scoreOff + g * stride);
+            }
         }
-        for (; g < queries; g++) {
-            scoreOne(kind, segment.keyHandle, row0, rows, d, query, queryOff + g * d, scores, scoreOff + g * stride);
-        }
-        int bound = d - d % L;
         if (bound < d) {
             scalarTail(store, segment.keyBytes, (int) row0, rows, d, bound, query, queryOff, queries, scores, scoreOff, stride);
         }
     }
 
-    private static void scoreQuad(int kind, Object keys, long row0, int rows, int d, float[] query, int q,
+    /**
+     * Copies each query into {@code split} with every chunk of 2L dimensions reordered as its
+     * even-numbered dimensions followed by its odd ones, to meet {@link #even} and {@link #odd}.
+     */
+    private static void deinterleave(float[] query, int queryOff, int queries, int d, int bound, float[] split) {
+        for (int g = 0; g < queries; g++) {
+            int q = queryOff + g * d;
+            int o = g * d;
+            for (int i = 0; i < bound; i += 2 * L) {
+                for (int j = 0; j < L; j++) {
+                    split[o + i + j] = query[q + i + 2 * j];
+                    split[o + i + L + j] = query[q + i + 2 * j + 1];
+                }
+            }
+        }
+    }
+
+    private static void scoreQuad16(int kind, Object keys, long row0, int rows, int d, int bound, float[] split, int q,
+                                    float[] scores, int s, int stride) {
+        for (int r = 0; r < rows; r++) {
+            long k = row0 + (long) r * d;
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            FloatVector a2 = FloatVector.zero(F);
+            FloatVector a3 = FloatVector.zero(F);
+            for (int i = 0; i < bound; i += 2 * L) {
+                IntVector w = words(keys, k + i);
+                FloatVector lo = even(kind, w);
+                FloatVector hi = odd(kind, w);
+                a0 = FloatVector.fromArray(F, split, q + i).fma(lo, a0);
+                a1 = FloatVector.fromArray(F, split, q + d + i).fma(lo, a1);
+                a2 = FloatVector.fromArray(F, split, q + 2 * d + i).fma(lo, a2);
+                a3 = FloatVector.fromArray(F, split, q + 3 * d + i).fma(lo, a3);
+                a0 = FloatVector.fromArray(F, split, q + i + L).fma(hi, a0);
+                a1 = FloatVector.fromArray(F, split, q + d + i + L).fma(hi, a1);
+                a2 = FloatVector.fromArray(F, split, q + 2 * d + i + L).fma(hi, a2);
+                a3 = FloatVector.fromArray(F, split, q + 3 * d + i + L).fma(hi, a3);
+            }
+            FloatVector sums = fold(merge(merge(a0, a1, M0, X0), merge(a2, a3, M0, X0), M1, X1), 2);
+            scores[s + r] = sums.lane(0);
+            scores[s + stride + r] = sums.lane(1);
+            scores[s + 2 * stride + r] = sums.lane(2);
+            scores[s + 3 * stride + r] = sums.lane(3);
+        }
+    }
+
+    private static void scoreOne16(int kind, Object keys, long row0, int rows, int d, int bound, float[] split, int q,
+                                   float[] scores, int s) {
+        for (int r = 0; r < rows; r++) {
+            long k = row0 + (long) r * d;
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            for (int i = 0; i < bound; i += 2 * L) {
+                IntVector w = words(keys, k + i);
+                a0 = FloatVector.fromArray(F, split, q + i).fma(even(kind, w), a0);
+                a1 = FloatVector.fromArray(F, split, q + i + L).fma(odd(kind, w), a1);
+            }
+            scores[s + r] = fold(a0.add(a1), 0).lane(0);
+        }
+    }
+
+    private static void scoreQuad(Object keys, long row0, int rows, int d, float[] query, int q,
                                   float[] scores, int s, int stride) {
         int bound = d - d % L;
         for (int r = 0; r < rows; r++) {
@@ -181,7 +285,7 @@ final class VectorKernel implements AttentionKernel {
             FloatVector a2 = FloatVector.zero(F);
             FloatVector a3 = FloatVector.zero(F);
             for (int i = 0; i < bound; i += L) {
-                FloatVector key = load(kind, keys, k + i);
+                FloatVector key = floats(keys, k + i);
                 a0 = FloatVector.fromArray(F, query, q + i).fma(key, a0);
                 a1 = FloatVector.fromArray(F, query, q + d + i).fma(key, a1);
                 a2 = FloatVector.fromArray(F, query, q + 2 * d + i).fma(key, a2);
@@ -196,7 +300,7 @@ final class VectorKernel implements AttentionKernel {
         }
     }
 
-    private static void scoreOne(int kind, Object keys, long row0, int rows, int d, float[] query, int q,
+    private static void scoreOne(Object keys, long row0, int rows, int d, float[] query, int q,
                                  float[] scores, int s) {
         int bound = d - d % L;
         for (int r = 0; r < rows; r++) {
@@ -205,11 +309,11 @@ final class VectorKernel implements AttentionKernel {
             FloatVector a1 = FloatVector.zero(F);
             int i = 0;
             for (; i + L < bound; i += 2 * L) {
-                a0 = FloatVector.fromArray(F, query, q + i).fma(load(kind, keys, k + i), a0);
-                a1 = FloatVector.fromArray(F, query, q + i + L).fma(load(kind, keys, k + i + L), a1);
+                a0 = FloatVector.fromArray(F, query, q + i).fma(floats(keys, k + i), a0);
+                a1 = FloatVector.fromArray(F, query, q + i + L).fma(floats(keys, k + i + L), a1);
             }
             for (; i < bound; i += L) {
-                a0 = FloatVector.fromArray(F, query, q + i).fma(load(kind, keys, k + i), a0);
+                a0 = FloatVector.fromArray(F, query, q + i).fma(floats(keys, k + i), a0);
             }
             scores[s + r] = fold(a0.add(a1), 0).lane(0);
         }
@@ -300,20 +404,34 @@ final class VectorKernel implements AttentionKernel {
 
     @Override
     public void accumulate(LayerStore store, LayerStore.Segment segment, int head, int slot0, int rows,
-                           float[] probs, int probOff, int stride, int queries, float[] out, int outOff) {
+                           float[] probs, int probOff, int stride, int queries, float[] out, int outOff,
+                           float[] scratch) {
         int kind = kind(store);
         int d = store.headDim;
         long row0 = segment.offset(head, slot0, d);
-        int bound = d - d % L;
+        Object values = segment.valueHandle;
+        int bound = kind == F32 ? d - d % L : d - d % (2 * L);
+        if (kind != F32) {
+            java.util.Arrays.fill(scratch, 0, queries * d, 0f);
+        }
         for (int b = 0; b < rows; b += BLOCK) {
             int n = Math.min(BLOCK, rows - b);
             long first = row0 + (long) b * d;
             int g = 0;
-            for (; g + 4 <= queries; g += 4) {
-                accumulateQuad(kind, segment.valueHandle, first, n, d, probs, probOff + g * stride + b, stride, out, outOff + g * d);
-            }
-            for (; g < queries; g++) {
-                accumulateOne(kind, segment.valueHandle, first, n, d, probs, probOff + g * stride + b, out, outOff + g * d);
+            if (kind == F32) {
+                for (; g + 4 <= queries; g += 4) {
+                    accumulateQuad(values, first, n, d, probs, probOff + g * stride + b, stride, out, outOff + g * d);
+                }
+                for (; g < queries; g++) {
+                    accumulateOne(values, first, n, d, probs, probOff + g * stride + b, out, outOff + g * d);
+                }
+            } else {
+                for (; g + 4 <= queries; g += 4) {
+                    accumulateQuad16(kind, values, first, n, d, bound, probs, probOff + g * stride + b, stride, scratch, g * d);
+                }
+                for (; g < queries; g++) {
+                    accumulateOne16(kind, values, first, n, d, bound, probs, probOff + g * stride + b, scratch, g * d);
+                }
             }
             for (int i = bound; i < d; i++) {
                 for (g = 0; g < queries; g++) {
@@ -325,9 +443,71 @@ final class VectorKernel implements AttentionKernel {
                 }
             }
         }
+        if (kind != F32) {
+            // scratch holds each chunk of 2L dimensions as evens then odds: put them back in place
+            for (int g = 0; g < queries; g++) {
+                for (int i = 0; i < bound; i += 2 * L) {
+                    for (int j = 0; j < L; j++) {
+                        out[outOff + g * d + i + 2 * j] += scratch[g * d + i + j];
+                        out[outOff + g * d + i + 2 * j + 1] += scratch[g * d + i + L + j];
+                    }
+                }
+            }
+        }
     }
 
-    private static void accumulateQuad(int kind, Object values, long row0, int rows, int d, float[] probs, int p,
+    /** Like {@link #accumulateQuad} for 16-bit rows, into {@code split} laid out as {@link #deinterleave} does. */
+    private static void accumulateQuad16(int kind, Object values, long row0, int rows, int d, int bound, float[] probs,
+                                         int p, int stride, float[] split, int o) {
+        for (int i = 0; i < bound; i += 2 * L) {
+            FloatVector lo0 = FloatVector.zero(F);
+            FloatVector lo1 = FloatVector.zero(F);
+            FloatVector lo2 = FloatVector.zero(F);
+            FloatVector lo3 = FloatVector.zero(F);
+            FloatVector hi0 = FloatVector.zero(F);
+            FloatVector hi1 = FloatVector.zero(F);
+            FloatVector hi2 = FloatVector.zero(F);
+            FloatVector hi3 = FloatVector.zero(F);
+            for (int r = 0; r < rows; r++) {
+                IntVector w = words(values, row0 + (long) r * d + i);
+                FloatVector lo = even(kind, w);
+                FloatVector hi = odd(kind, w);
+                FloatVector w0 = FloatVector.broadcast(F, probs[p + r]);
+                FloatVector w1 = FloatVector.broadcast(F, probs[p + stride + r]);
+                FloatVector w2 = FloatVector.broadcast(F, probs[p + 2 * stride + r]);
+                FloatVector w3 = FloatVector.broadcast(F, probs[p + 3 * stride + r]);
+                lo0 = lo.fma(w0, lo0);
+                hi0 = hi.fma(w0, hi0);
+                lo1 = lo.fma(w1, lo1);
+                hi1 = hi.fma(w1, hi1);
+                lo2 = lo.fma(w2, lo2);
+                hi2 = hi.fma(w2, hi2);
+                lo3 = lo.fma(w3, lo3);
+                hi3 = hi.fma(w3, hi3);
+            }
+            addInto(split, o + i, lo0, hi0);
+            addInto(split, o + d + i, lo1, hi1);
+            addInto(split, o + 2 * d + i, lo2, hi2);
+            addInto(split, o + 3 * d + i, lo3, hi3);
+        }
+    }
+
+    private static void accumulateOne16(int kind, Object values, long row0, int rows, int d, int bound, float[] probs,
+                                        int p, float[] split, int o) {
+        for (int i = 0; i < bound; i += 2 * L) {
+            FloatVector lo = FloatVector.zero(F);
+            FloatVector hi = FloatVector.zero(F);
+            for (int r = 0; r < rows; r++) {
+                IntVector w = words(values, row0 + (long) r * d + i);
+                FloatVector weight = FloatVector.broadcast(F, probs[p + r]);
+                lo = even(kind, w).fma(weight, lo);
+                hi = odd(kind, w).fma(weight, hi);
+            }
+            addInto(split, o + i, lo, hi);
+        }
+    }
+
+    private static void accumulateQuad(Object values, long row0, int rows, int d, float[] probs, int p,
                                        int stride, float[] out, int o) {
         int bound = d - d % L;
         int i = 0;
@@ -344,8 +524,8 @@ final class VectorKernel implements AttentionKernel {
             FloatVector hi3 = FloatVector.zero(F);
             for (int r = 0; r < rows; r++) {
                 long v = row0 + (long) r * d + i;
-                FloatVector lo = load(kind, values, v);
-                FloatVector hi = load(kind, values, v + L);
+                FloatVector lo = floats(values, v);
+                FloatVector hi = floats(values, v + L);
                 FloatVector w0 = FloatVector.broadcast(F, probs[p + r]);
                 FloatVector w1 = FloatVector.broadcast(F, probs[p + stride + r]);
                 FloatVector w2 = FloatVector.broadcast(F, probs[p + 2 * stride + r]);
@@ -370,7 +550,7 @@ final class VectorKernel implements AttentionKernel {
             FloatVector a2 = FloatVector.zero(F);
             FloatVector a3 = FloatVector.zero(F);
             for (int r = 0; r < rows; r++) {
-                FloatVector v = load(kind, values, row0 + (long) r * d + i);
+                FloatVector v = floats(values, row0 + (long) r * d + i);
                 a0 = v.fma(FloatVector.broadcast(F, probs[p + r]), a0);
                 a1 = v.fma(FloatVector.broadcast(F, probs[p + stride + r]), a1);
                 a2 = v.fma(FloatVector.broadcast(F, probs[p + 2 * stride + r]), a2);
@@ -383,7 +563,7 @@ final class VectorKernel implements AttentionKernel {
         }
     }
 
-    private static void accumulateOne(int kind, Object values, long row0, int rows, int d, float[] probs, int p,
+    private static void accumulateOne(Object values, long row0, int rows, int d, float[] probs, int p,
                                       float[] out, int o) {
         int bound = d - d % L;
         int i = 0;
@@ -398,23 +578,23 @@ final class VectorKernel implements AttentionKernel {
                 long v = row0 + (long) r * d + i;
                 FloatVector w0 = FloatVector.broadcast(F, probs[p + r]);
                 FloatVector w1 = FloatVector.broadcast(F, probs[p + r + 1]);
-                lo0 = load(kind, values, v).fma(w0, lo0);
-                hi0 = load(kind, values, v + L).fma(w0, hi0);
-                lo1 = load(kind, values, v + d).fma(w1, lo1);
-                hi1 = load(kind, values, v + d + L).fma(w1, hi1);
+                lo0 = floats(values, v).fma(w0, lo0);
+                hi0 = floats(values, v + L).fma(w0, hi0);
+                lo1 = floats(values, v + d).fma(w1, lo1);
+                hi1 = floats(values, v + d + L).fma(w1, hi1);
             }
             if (r < rows) {
                 long v = row0 + (long) r * d + i;
                 FloatVector w0 = FloatVector.broadcast(F, probs[p + r]);
-                lo0 = load(kind, values, v).fma(w0, lo0);
-                hi0 = load(kind, values, v + L).fma(w0, hi0);
+                lo0 = floats(values, v).fma(w0, lo0);
+                hi0 = floats(values, v + L).fma(w0, hi0);
             }
             addInto(out, o + i, lo0.add(lo1), hi0.add(hi1));
         }
         for (; i < bound; i += L) {
             FloatVector a = FloatVector.zero(F);
             for (int r = 0; r < rows; r++) {
-                a = load(kind, values, row0 + (long) r * d + i).fma(FloatVector.broadcast(F, probs[p + r]), a);
+                a = floats(values, row0 + (long) r * d + i).fma(FloatVector.broadcast(F, probs[p + r]), a);
             }
             FloatVector.fromArray(F, out, o + i).add(a).intoArray(out, o + i);
         }

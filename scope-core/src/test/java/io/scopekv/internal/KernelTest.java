@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Both kernels against a double-precision reference computed from the stored (rounded) values,
+ * Both host kernels, and the ND4J-operations path, against a double-precision reference computed from the stored (rounded) values,
  * over every storage type, head dimensions on and off the vector width, group sizes that use the
  * four-query, single-query and mixed paths, and a storage of two segments with holes.
  */
@@ -37,9 +37,17 @@ class KernelTest {
     @ParameterizedTest(name = "{0} d={1} queries={2}")
     @MethodSource("shapes")
     void kernelsMatchTheDoubleReference(StorageType type, int d, int queries) {
+        for (boolean nd4jOps : new boolean[] {false, true}) {
+            if (!nd4jOps || queries % 4 == 1) {
+                matchesTheDoubleReference(type, d, queries, nd4jOps);
+            }
+        }
+    }
+
+    private static void matchesTheDoubleReference(StorageType type, int d, int queries, boolean nd4jOps) {
         SplittableRandom random = new SplittableRandom(d * 31L + queries);
         int heads = 2;
-        try (LayerStore store = new LayerStore(heads, d, 70, type)) {
+        try (LayerStore store = new LayerStore(heads, d, 70, type, nd4jOps)) {
             store.grow(45);
             for (int t = 0; t < 115; t++) {
                 for (int h = 0; h < heads; h++) {
@@ -51,20 +59,23 @@ class KernelTest {
             }
             int slots = store.slots();
             float[] query = fill(random, heads * queries * d);
-            for (AttentionKernel kernel : new AttentionKernel[] {AttentionKernel.scalar(), AttentionKernel.best()}) {
+            Attention[] paths = nd4jOps ? new Attention[] {new Nd4jAttention(heads, queries, d, 0.3f)}
+                    : new Attention[] {new AttentionDriver(heads, queries, d, 0.3f, AttentionKernel.scalar(), 1),
+                        new AttentionDriver(heads, queries, d, 0.3f, AttentionKernel.best(), 1)};
+            for (Attention path : paths) {
                 float[] probs = new float[heads * queries * slots];
                 float[] out = new float[heads * queries * d];
-                new AttentionDriver(store.heads, queries, d, 0.3f, kernel, 1).attend(store, query, out, probs);
+                path.attend(store, query, out, probs);
                 for (int h = 0; h < heads; h++) {
                     for (int g = 0; g < queries; g++) {
                         int q = h * queries + g;
                         double[] p = reference(store, h, slots, query, q * d, 0.3);
                         for (int s = 0; s < slots; s++) {
-                            assertThat((double) probs[q * slots + s]).as("%s p[%d][%d]", kernel, q, s).isCloseTo(p[s], within(2e-6));
+                            assertThat((double) probs[q * slots + s]).as("%s p[%d][%d]", path, q, s).isCloseTo(p[s], within(2e-6));
                         }
                         double[] o = output(store, h, slots, p);
                         for (int i = 0; i < d; i++) {
-                            assertThat((double) out[q * d + i]).as("%s out[%d][%d]", kernel, q, i)
+                            assertThat((double) out[q * d + i]).as("%s out[%d][%d]", path, q, i)
                                     .isCloseTo(o[i], within(1e-5 * Math.max(1, Math.abs(o[i]))));
                         }
                     }
@@ -77,7 +88,13 @@ class KernelTest {
     void overflowingScoresGiveAFiniteExactResult() {
         int d = 32;
         SplittableRandom random = new SplittableRandom(5);
-        try (LayerStore store = new LayerStore(1, d, 40, StorageType.FLOAT32)) {
+        for (boolean nd4jOps : new boolean[] {false, true}) {
+            overflowIsRescued(d, random, nd4jOps);
+        }
+    }
+
+    private static void overflowIsRescued(int d, SplittableRandom random, boolean nd4jOps) {
+        try (LayerStore store = new LayerStore(1, d, 40, StorageType.FLOAT32, nd4jOps)) {
             for (int t = 0; t < 40; t++) {
                 float[] key = fill(random, d);
                 for (int i = 0; i < d; i++) {
@@ -89,10 +106,14 @@ class KernelTest {
             for (int i = 0; i < query.length; i++) {
                 query[i] *= 1e10f;
             }
-            for (AttentionKernel kernel : new AttentionKernel[] {AttentionKernel.scalar(), AttentionKernel.best()}) {
+            float scale = (float) (1 / Math.sqrt(d));
+            Attention[] paths = nd4jOps ? new Attention[] {new Nd4jAttention(1, 4, d, scale)}
+                    : new Attention[] {new AttentionDriver(1, 4, d, scale, AttentionKernel.scalar(), 1),
+                        new AttentionDriver(1, 4, d, scale, AttentionKernel.best(), 1)};
+            for (Attention path : paths) {
                 float[] probs = new float[4 * 40];
                 float[] out = new float[4 * d];
-                new AttentionDriver(store.heads, 4, d, (float) (1 / Math.sqrt(d)), kernel, 1).attend(store, query, out, probs);
+                path.attend(store, query, out, probs);
                 for (int g = 0; g < 4; g++) {
                     double[] p = reference(store, 0, 40, query, g * d, 1 / Math.sqrt(d));
                     double[] o = output(store, 0, 40, p);
@@ -109,7 +130,7 @@ class KernelTest {
     void resultsDoNotDependOnTheThreadCount() {
         int d = 64;
         SplittableRandom random = new SplittableRandom(9);
-        try (LayerStore store = new LayerStore(8, d, 300, StorageType.BF16)) {
+        try (LayerStore store = new LayerStore(8, d, 300, StorageType.BF16, false)) {
             for (int t = 0; t < 300; t++) {
                 for (int h = 0; h < 8; h++) {
                     store.put(h, fill(random, d), 0, fill(random, d), 0, t);
@@ -139,8 +160,7 @@ class KernelTest {
             if (store.position(head, s) < 0) {
                 continue;
             }
-            LayerStore.Segment segment = store.segmentOf(s);
-            store.read(segment.keyBytes, segment.offset(head, s, d), key, 0);
+            store.read(true, head, s, key, 0);
             double dot = 0;
             for (int i = 0; i < d; i++) {
                 dot += (double) query[q + i] * key[i];
@@ -167,8 +187,7 @@ class KernelTest {
             if (p[s] == 0) {
                 continue;
             }
-            LayerStore.Segment segment = store.segmentOf(s);
-            store.read(segment.valueBytes, segment.offset(head, s, d), value, 0);
+            store.read(false, head, s, value, 0);
             for (int i = 0; i < d; i++) {
                 out[i] += p[s] * value[i];
             }

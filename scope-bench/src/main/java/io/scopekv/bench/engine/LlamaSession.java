@@ -84,14 +84,15 @@ public final class LlamaSession implements AutoCloseable {
 
     /**
      * A session over a cache the caller built for this model's layout
-     * ({@code CacheLayout.of(layers, queryHeads, kvHeads, headDim)}); the session closes it.
+     * ({@code CacheLayout.of(layers, queryHeads, kvHeads, headDim)}, any storage type); the session
+     * closes it.
      */
     public LlamaSession(LlamaModel model, KvCache cache, AttentionPath path) {
         this.model = model;
         this.c = model.config();
         this.cache = cache;
         this.path = path;
-        CacheLayout expected = CacheLayout.of(c.layers(), c.queryHeads(), c.kvHeads(), c.headDim());
+        CacheLayout expected = new CacheLayout(c.layers(), c.queryHeads(), c.kvHeads(), c.headDim(), cache.layout().storage());
         if (!cache.layout().equals(expected)) {
             throw new IllegalArgumentException("cache layout " + cache.layout() + " does not match the model's " + expected);
         }
