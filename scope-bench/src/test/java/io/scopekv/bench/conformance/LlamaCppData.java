@@ -1,8 +1,8 @@
 package io.scopekv.bench.conformance;
 
 import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.abort;
 
+import io.scopekv.bench.SharedData;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -19,26 +19,12 @@ import java.util.List;
  */
 final class LlamaCppData {
 
-    static final String FOLDER = "shared/data/gguf";
-
     private LlamaCppData() {
     }
 
     /** The data folder; skips (or, in CI, fails) the calling test when it is absent. */
     static Path root() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve(FOLDER);
-            if (Files.isDirectory(candidate.resolve("models"))) {
-                return candidate;
-            }
-        }
-        String message = "llama.cpp conformance data not found: no ../" + FOLDER
-                + " (with models/, expected/, vocab/) above " + Path.of("").toAbsolutePath();
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            fail(message + "; CI=true requires it");
-        }
-        abort(message + "; skipping");
-        throw new AssertionError("unreachable");
+        return SharedData.folder("gguf", "models");
     }
 
     static Path model(String name) {

@@ -2,8 +2,8 @@ package io.scopekv.bench.fidelity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.abort;
 
+import io.scopekv.bench.SharedData;
 import io.scopekv.bench.engine.AttentionPath;
 import io.scopekv.bench.engine.LlamaModel;
 import io.scopekv.bench.fidelity.FidelityExperiment.Row;
@@ -26,22 +26,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class Stories260KFidelityTest {
 
-    private static final String FOLDER = "shared/data/gguf/models";
-
     /** The model file; skips the test when the folder is absent, fails it under {@code CI=true}. */
     private static Path model(String name) {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path file = dir.resolve(FOLDER).resolve(name);
-            if (Files.isRegularFile(file)) {
-                return file;
-            }
+        Path file = SharedData.folder("gguf", "models").resolve("models").resolve(name);
+        if (!Files.isRegularFile(file)) {
+            fail(file + " is missing from the shared model folder");
         }
-        String message = name + " not found in ../" + FOLDER + " above " + Path.of("").toAbsolutePath();
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            fail(message + "; CI=true requires it");
-        }
-        abort(message + "; skipping");
-        throw new AssertionError("unreachable");
+        return file;
     }
 
     @ParameterizedTest

@@ -1,8 +1,8 @@
 package io.scopekv.bench.longgenbench;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.scopekv.bench.SharedData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,21 +12,9 @@ import org.junit.jupiter.api.Test;
 /** The prompt of the real data, which lives next to the project as {@code ../shared/data/longgenbench}. */
 class LongGenBenchPromptTest {
 
-    /** Walks up from the working directory to the first directory holding {@code shared/data/longgenbench}. */
-    static Path sharedData() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("shared").resolve("data").resolve("longgenbench");
-            if (Files.isDirectory(candidate)) {
-                return candidate;
-            }
-        }
-        return null;
-    }
-
     @Test
     void firstGsm8kExampleFollowsTheTemplate() throws IOException {
-        Path data = sharedData();
-        assumeTrue(data != null && Files.isRegularFile(data.resolve("gsm8k_30.jsonl")), "LongGenBench data not present");
+        Path data = SharedData.folder("longgenbench", "gsm8k_30.jsonl");
         String readme = Files.readString(data.resolve("README.md")).replaceAll("\\s+", " ");
         assertThat(readme).contains(PromptFormat.SYSTEM_PROMPT);
 
