@@ -1,5 +1,6 @@
 package io.scopekv.bench;
 
+import io.scopekv.StorageType;
 import io.scopekv.bench.engine.AttentionPath;
 import io.scopekv.bench.engine.LlamaModel;
 import io.scopekv.bench.fidelity.FidelityExperiment;
@@ -56,6 +57,8 @@ public final class FidelityCommand {
                 .option("temperature", "T", "temperature of the prompt extension and the reference continuation", "0.8")
                 .option("top-p", "P", "nucleus mass of that sampling", "0.95")
                 .option("attention", "PATH", "cache: KvCache.attend; engine: own loop + observe", "cache")
+                .option("storage", "TYPE", "how the policies' caches store K/V: FLOAT32, BF16 or F16 (the full-cache "
+                        + "reference\nis always FLOAT32, so its row under BF16/F16 is what 16-bit storage alone adds)", "FLOAT32")
                 .option("out", "DIR", "results directory", "results/fidelity"));
         return Commands.execute("fidelity", options, args, out, err, parsed -> execute(parsed, out, err));
     }
@@ -77,6 +80,12 @@ public final class FidelityCommand {
             case "cache" -> AttentionPath.CACHE;
             case "engine" -> AttentionPath.ENGINE;
             default -> throw new UsageException("--attention must be cache or engine, was '" + parsed.get("attention") + "'");
+        };
+        StorageType storage = switch (parsed.get("storage")) {
+            case "FLOAT32" -> StorageType.FLOAT32;
+            case "BF16" -> StorageType.BF16;
+            case "F16" -> StorageType.F16;
+            default -> throw new UsageException("--storage must be FLOAT32, BF16 or F16, was '" + parsed.get("storage") + "'");
         };
         int samples = parsed.getInt("samples", 20);
         int promptTokens = parsed.getInt("prompt-tokens", DEFAULT_PROMPT_TOKENS);
@@ -122,20 +131,21 @@ public final class FidelityCommand {
                 List<MiniExperiment.Policy> policies = MiniExperiment.paperTable(promptTokens, settings.continuationTokens());
                 List<FidelityExperiment.Row> rows;
                 try (Progress progress = new Progress("fidelity", FidelityExperiment.totalWork(policies.size(), sequences), err)) {
-                    rows = FidelityExperiment.run(model, policies, sequences, heldBack, path, progress::update);
+                    rows = FidelityExperiment.run(model, policies, sequences, heldBack, path, storage, progress::update);
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
                 String table = FidelityReport.markdown(rows);
                 out.print(table);
                 String conditions = String.format(Locale.ROOT, "%d samples, prompt %d tokens, continuation %d tokens "
-                                + "(sampled at temperature %s, top-p %s, seeds %d..%d); attention path %s; %.0f s.",
+                                + "(sampled at temperature %s, top-p %s, seeds %d..%d); attention path %s; policies' K/V "
+                                + "stored as %s, the full-cache reference as FLOAT32; %.0f s.",
                         samples, promptTokens, settings.continuationTokens(), temperature, topP, seed, seed + samples - 1,
-                        path.name().toLowerCase(Locale.ROOT), seconds);
+                        path.name().toLowerCase(Locale.ROOT), storage, seconds);
                 Path dir = output.staging();
                 Files.writeString(dir.resolve("results.md"), "# Fidelity to the full cache on " + name + "\n\n" + conditions
                         + "\n\n" + table, StandardCharsets.UTF_8);
-                Files.writeString(dir.resolve("results.json"), Json.pretty(json(name, model, settings, openings, sequences,
-                        tokenizer, rows, seconds)) + "\n", StandardCharsets.UTF_8);
+                Files.writeString(dir.resolve("results.json"), Json.pretty(json(name, model, settings, storage, openings,
+                        sequences, tokenizer, rows, seconds)) + "\n", StandardCharsets.UTF_8);
                 Files.writeString(dir.resolve("positions.csv"), FidelityReport.positionsCsv(rows, promptTokens),
                         StandardCharsets.UTF_8);
                 String subtitle = String.format(Locale.ROOT, "%s; %d samples, prompt %d + continuation %d tokens", name, samples,
@@ -149,7 +159,7 @@ public final class FidelityCommand {
     }
 
     private static Map<String, Object> json(String name, LlamaModel model, FidelityExperiment.Settings settings,
-                                            List<String> openings, List<FidelityExperiment.Sequence> sequences,
+                                            StorageType storage, List<String> openings, List<FidelityExperiment.Sequence> sequences,
                                             Tokenizer tokenizer, List<FidelityExperiment.Row> rows, double seconds) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("model", name);
@@ -162,6 +172,7 @@ public final class FidelityCommand {
         root.put("temperature", (double) settings.temperature());
         root.put("top_p", (double) settings.topP());
         root.put("attention", settings.path().name().toLowerCase(Locale.ROOT));
+        root.put("storage", storage.name());
         root.put("seconds", seconds);
         List<Object> texts = new ArrayList<>();
         for (int i = 0; i < sequences.size(); i++) {

@@ -57,6 +57,20 @@ class FidelityCommandTest {
     }
 
     @Test
+    void sixteenBitStorageRunsAgainstTheFloat32Reference() throws Exception {
+        Path out = dir.resolve("bf16-run");
+        assertThat(fidelity(out, "--samples", "1", "--tokens", "24", "--storage", "BF16", "--attention", "engine"))
+                .as(cli.err()).isZero();
+        assertThat(Files.readString(out.resolve("results.md"))).contains("policies' K/V stored as BF16, the full-cache "
+                + "reference as FLOAT32");
+        Map<String, Object> json = Json.parseObject(Files.readString(out.resolve("results.json"), StandardCharsets.UTF_8));
+        assertThat(json).containsEntry("storage", "BF16");
+        Map<?, ?> full = (Map<?, ?>) ((List<?>) json.get("rows")).get(0);
+        assertThat(full.get("label")).isEqualTo("Full cache");
+        assertThat((Double) full.get("mean_kl")).isPositive();
+    }
+
+    @Test
     void readsOpeningsFromAFile() throws Exception {
         Path prompts = dir.resolve("prompts.txt");
         Files.writeString(prompts, "# two openings\nThe cat sat\n\nA dog ran\n");
@@ -75,6 +89,8 @@ class FidelityCommandTest {
         assertThat(cli.err()).contains("continuation of at least 2 tokens");
         assertThat(cli.run("fidelity", "--out", out.toString())).isEqualTo(2);
         assertThat(cli.err()).contains("missing required option --model");
+        assertThat(fidelity(out, "--storage", "INT8")).isEqualTo(2);
+        assertThat(cli.err()).contains("--storage must be FLOAT32, BF16 or F16, was 'INT8'");
         assertThat(fidelity(out, "--prompts", dir.resolve("missing.txt").toString())).isEqualTo(2);
         assertThat(cli.err()).contains("is not a file");
         assertThat(out).doesNotExist();

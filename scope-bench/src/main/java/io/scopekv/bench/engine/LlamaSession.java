@@ -2,6 +2,7 @@ package io.scopekv.bench.engine;
 
 import io.scopekv.CacheLayout;
 import io.scopekv.KvCache;
+import io.scopekv.StorageType;
 import io.scopekv.LayerView;
 import io.scopekv.policy.CachePolicy;
 import io.scopekv.policy.PolicySpec;
@@ -136,12 +137,22 @@ public final class LlamaSession implements AutoCloseable {
         return open(model, PolicySpec.parse(policySpec), path);
     }
 
-    /** A session whose cache runs {@code policy}. */
+    /**
+     * A session whose cache runs {@code policy}, stored as the builder's default (FLOAT32 unless
+     * the {@code scopekv.storage} system property says otherwise).
+     */
     public static LlamaSession open(LlamaModel model, CachePolicy policy, AttentionPath path) {
+        return new LlamaSession(model, KvCache.builder(layout(model)).policy(policy).build(), path);
+    }
+
+    /** A session whose cache runs {@code policy} and stores keys and values as {@code storage}. */
+    public static LlamaSession open(LlamaModel model, CachePolicy policy, StorageType storage, AttentionPath path) {
+        return new LlamaSession(model, KvCache.builder(layout(model)).storage(storage).policy(policy).build(), path);
+    }
+
+    private static CacheLayout layout(LlamaModel model) {
         LlamaConfig c = model.config();
-        KvCache cache = KvCache.builder(CacheLayout.of(c.layers(), c.queryHeads(), c.kvHeads(), c.headDim()))
-                .policy(policy).build();
-        return new LlamaSession(model, cache, path);
+        return CacheLayout.of(c.layers(), c.queryHeads(), c.kvHeads(), c.headDim());
     }
 
     /** Caps the prefill blocks; tests use a small cap to exercise blocked prefill. */
@@ -429,9 +440,10 @@ public final class LlamaSession implements AutoCloseable {
             slotScores = new float[slots * 2];
             occupied = new boolean[slots * 2];
         }
+        boolean wide = cache.layout().storage() == StorageType.FLOAT32;
         for (int h = 0; h < view.heads(); h++) {
             // storage comes in segments; gather this head's slots [0, slots) into contiguous rows
-            for (int seg = 0; seg < view.segments(); seg++) {
+            for (int seg = 0; wide && seg < view.segments(); seg++) {
                 int start = view.segmentStart(seg);
                 int rows = Math.min(slots, start + view.segmentSlots(seg)) - start;
                 if (rows <= 0) {
@@ -444,6 +456,11 @@ public final class LlamaSession implements AutoCloseable {
             // a slot's occupancy is the same for every query head of the group: look it up once
             for (int s = 0; s < slots; s++) {
                 occupied[s] = view.position(h, s) >= 0;
+                if (!wide && occupied[s]) {
+                    // 16-bit storage has no float view: widen slot by slot
+                    view.key(h, s, keyRows, s * hd);
+                    view.value(h, s, valueRows, s * hd);
+                }
             }
             for (int qh = 0; qh < c.queryHeads(); qh++) {
                 if (view.storageHead(qh) != h) {

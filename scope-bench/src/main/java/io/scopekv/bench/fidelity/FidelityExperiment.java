@@ -1,11 +1,13 @@
 package io.scopekv.bench.fidelity;
 
+import io.scopekv.StorageType;
 import io.scopekv.bench.engine.AttentionPath;
 import io.scopekv.bench.engine.Generator;
 import io.scopekv.bench.engine.LlamaModel;
 import io.scopekv.bench.engine.LlamaSession;
 import io.scopekv.bench.engine.Sampler;
 import io.scopekv.bench.mini.MiniExperiment.Policy;
+import io.scopekv.policy.PolicySpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -28,6 +30,11 @@ import java.util.function.LongConsumer;
  * </ul>
  * Tokens that would end the text (EOS) are held back while sampling and greedy decoding, so every
  * sequence runs to its full length; the distributions compared keep them.
+ *
+ * <p>The reference (sampling, the full cache of the teacher-forced comparison, the greedy text) always
+ * stores keys and values in float32. The policies' caches store them in the run's storage type, so
+ * with 16-bit storage the full-cache row measures what the storage type alone adds, and every other
+ * row what the policy and the storage add together.
  */
 public final class FidelityExperiment {
 
@@ -202,7 +209,6 @@ public final class FidelityExperiment {
         }
         int m = settings.promptTokens();
         int n = settings.continuationTokens();
-        String full = "prefill=full,decoding=none";
         List<Sequence> out = new ArrayList<>();
         for (int i = 0; i < settings.samples(); i++) {
             int[] opening = openings.get(i % openings.size());
@@ -210,7 +216,7 @@ public final class FidelityExperiment {
             int extra = settings.sequenceTokens() - start.length;
             Sampler sampler = new Sampler(settings.temperature(), settings.topP(), settings.seed() + i);
             int[] sampled;
-            try (LlamaSession session = LlamaSession.open(model, full, settings.path())) {
+            try (LlamaSession session = openReference(model, settings.path())) {
                 sampled = Generator.generate(session, start, new Generator.Options(extra, extra, sampler, heldBack)).tokens();
             }
             int[] all = new int[settings.sequenceTokens()];
@@ -218,12 +224,17 @@ public final class FidelityExperiment {
             System.arraycopy(sampled, 0, all, start.length, extra);
             int[] prompt = Arrays.copyOf(all, m);
             int[] greedy;
-            try (LlamaSession session = LlamaSession.open(model, full, settings.path())) {
+            try (LlamaSession session = openReference(model, settings.path())) {
                 greedy = Generator.generate(session, prompt, new Generator.Options(n, n, Sampler.greedy(), heldBack)).tokens();
             }
             out.add(new Sequence(prompt, Arrays.copyOfRange(all, m, all.length), greedy));
         }
         return out;
+    }
+
+    /** The full cache in float32: what every comparison is against, whatever the run's storage type. */
+    private static LlamaSession openReference(LlamaModel model, AttentionPath path) {
+        return LlamaSession.open(model, PolicySpec.parse("prefill=full,decoding=none"), StorageType.FLOAT32, path);
     }
 
     /** Units of work {@link #run} reports: teacher-forced steps of every session plus greedy steps. */
@@ -235,13 +246,17 @@ public final class FidelityExperiment {
     /**
      * Runs every policy on every sequence.
      *
+     * @param storage  how the policies' caches store keys and values (the reference is float32)
      * @param progress receives the units of work done so far (see {@link #totalWork})
      * @throws IllegalArgumentException when there are no policies or sequences, or they differ in length
      */
     public static List<Row> run(LlamaModel model, List<Policy> policies, List<Sequence> sequences, Set<Integer> heldBack,
-                                AttentionPath path, LongConsumer progress) {
+                                AttentionPath path, StorageType storage, LongConsumer progress) {
         if (policies.isEmpty() || sequences.isEmpty()) {
             throw new IllegalArgumentException("a fidelity run needs at least one policy and one sequence");
+        }
+        if (storage == null) {
+            throw new IllegalArgumentException("storage type must not be null");
         }
         int steps = sequences.get(0).reference.length;
         int promptLength = sequences.get(0).prompt.length;
@@ -260,9 +275,9 @@ public final class FidelityExperiment {
         long[] done = {0};
         for (int i = 0; i < sequences.size(); i++) {
             Sequence s = sequences.get(i);
-            teacherForced(model, policies, s, path, kl, delta, top1, peak, units -> progress.accept(done[0] += units));
+            teacherForced(model, policies, s, path, storage, kl, delta, top1, peak, units -> progress.accept(done[0] += units));
             for (int k = 0; k < p; k++) {
-                divergence[k][i] = firstDivergence(model, policies.get(k), s, heldBack, path);
+                divergence[k][i] = firstDivergence(model, policies.get(k), s, heldBack, path, storage);
                 progress.accept(done[0] += steps);
             }
         }
@@ -284,12 +299,12 @@ public final class FidelityExperiment {
      * together, adding each step's metrics into the sums.
      */
     private static void teacherForced(LlamaModel model, List<Policy> policies, Sequence s, AttentionPath path,
-                                      double[][] kl, double[][] delta, double[][] top1, long[] peak, LongConsumer units) {
+                                      StorageType storage, double[][] kl, double[][] delta, double[][] top1, long[] peak, LongConsumer units) {
         int p = policies.size();
         LlamaSession[] sessions = new LlamaSession[p];
-        try (LlamaSession reference = LlamaSession.open(model, "prefill=full,decoding=none", path)) {
+        try (LlamaSession reference = openReference(model, path)) {
             for (int k = 0; k < p; k++) {
-                sessions[k] = LlamaSession.open(model, policies.get(k).spec(), path);
+                sessions[k] = LlamaSession.open(model, policies.get(k).cache(), storage, path);
             }
             float[] full = reference.prefill(s.prompt);
             float[][] logits = new float[p][];
@@ -327,8 +342,9 @@ public final class FidelityExperiment {
     }
 
     /** Greedy from the prompt until the first token that differs from the full cache's greedy text. */
-    private static int firstDivergence(LlamaModel model, Policy policy, Sequence s, Set<Integer> heldBack, AttentionPath path) {
-        try (LlamaSession session = LlamaSession.open(model, policy.spec(), path)) {
+    private static int firstDivergence(LlamaModel model, Policy policy, Sequence s, Set<Integer> heldBack, AttentionPath path,
+                                       StorageType storage) {
+        try (LlamaSession session = LlamaSession.open(model, policy.cache(), storage, path)) {
             float[] logits = session.prefill(s.prompt);
             for (int t = 0; t < s.greedy.length; t++) {
                 for (int held : heldBack) {

@@ -3,7 +3,10 @@ package io.scopekv.bench.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.scopekv.StorageType;
 import io.scopekv.bench.gguf.GgmlType;
+import io.scopekv.policy.CachePolicy;
+import io.scopekv.policy.PolicySpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -13,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -116,14 +120,15 @@ class LlamaSessionTest {
         }
     }
 
-    @Test
-    void bothPathsAgreeUnderACompressingPolicy() throws IOException {
+    @ParameterizedTest
+    @EnumSource(StorageType.class)
+    void bothPathsAgreeUnderACompressingPolicy(StorageType storage) throws IOException {
         Path file = RandomModel.llama(4, 2, GgmlType.F32).write(dir);
-        String policy = "prefill=snapkv(P=6,w=3,kernel=1),decoding=slide(W=10,R=4)";
+        CachePolicy policy = PolicySpec.parse("prefill=snapkv(P=6,w=3,kernel=1),decoding=slide(W=10,R=4)");
         int[] continuation = new Random(9).ints(DECODE_STEPS, 0, 96).toArray();
         try (LlamaModel model = LlamaModel.load(file);
-             LlamaSession engine = LlamaSession.open(model, policy, AttentionPath.ENGINE);
-             LlamaSession cache = LlamaSession.open(model, policy, AttentionPath.CACHE)) {
+             LlamaSession engine = LlamaSession.open(model, policy, storage, AttentionPath.ENGINE);
+             LlamaSession cache = LlamaSession.open(model, policy, storage, AttentionPath.CACHE)) {
             assertClose(engine.prefill(PROMPT), toDouble(cache.prefill(PROMPT)), "prefill");
             for (int step = 0; step < DECODE_STEPS; step++) {
                 float[] a = engine.decode(continuation[step]);

@@ -3,6 +3,7 @@ package io.scopekv.bench.fidelity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.scopekv.StorageType;
 import io.scopekv.bench.engine.AttentionPath;
 import io.scopekv.bench.engine.LlamaModel;
 import io.scopekv.bench.engine.RandomModel;
@@ -43,7 +44,8 @@ class FidelityExperimentTest {
         model = LlamaModel.load(RandomModel.llama(4, 2, GgmlType.F32).write(dir));
         sequences = FidelityExperiment.sequences(model, OPENINGS, Set.of(HELD), SETTINGS);
         policies = MiniExperiment.paperTable(16, 24);
-        rows = FidelityExperiment.run(model, policies, sequences, Set.of(HELD), AttentionPath.CACHE, progress::add);
+        rows = FidelityExperiment.run(model, policies, sequences, Set.of(HELD), AttentionPath.CACHE, StorageType.FLOAT32,
+                progress::add);
     }
 
     @AfterAll
@@ -99,6 +101,23 @@ class FidelityExperimentTest {
         assertThat(slide.policy().spec()).contains("slide(W=3,R=1)");
         assertThat(Arrays.copyOf(slide.klByStep(), 3)).containsOnly(0.0);
         assertThat(slide.klByStep()[23]).isPositive();
+    }
+
+    @Test
+    void sixteenBitStorageIsMeasuredAgainstTheFloat32FullCache() {
+        List<Policy> two = List.of(policies.get(0), policies.stream()
+                .filter(p -> p.label().equals("SCOPE Slide, 12.5%")).findFirst().orElseThrow());
+        for (StorageType storage : List.of(StorageType.BF16, StorageType.F16)) {
+            List<Row> halves = FidelityExperiment.run(model, two, sequences, Set.of(HELD), AttentionPath.CACHE, storage, done -> { });
+            Row full = halves.get(0);
+            // the prompt's logits come from the engine's float32 prefill; every later step reads 16-bit keys and values
+            assertThat(full.klByStep()[0]).as(storage.name()).isZero();
+            assertThat(full.meanKl()).as(storage.name()).isPositive().isLessThan(row("SCOPE Slide, 12.5%").meanKl());
+            assertThat(full.peakLiveBytes() * 2).as(storage.name()).isEqualTo(rows.get(0).peakLiveBytes());
+            assertThat(halves.get(1).meanKl()).as(storage.name()).isPositive();
+        }
+        assertThatThrownBy(() -> FidelityExperiment.run(model, two, sequences, Set.of(HELD), AttentionPath.CACHE, null, done -> { }))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("storage type must not be null");
     }
 
     @Test

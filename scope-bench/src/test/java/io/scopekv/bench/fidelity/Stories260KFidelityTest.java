@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.scopekv.bench.SharedData;
+import io.scopekv.StorageType;
 import io.scopekv.bench.engine.AttentionPath;
 import io.scopekv.bench.engine.LlamaModel;
 import io.scopekv.bench.fidelity.FidelityExperiment.Row;
@@ -53,7 +54,8 @@ class Stories260KFidelityTest {
             List<MiniExperiment.Policy> policies = List.of(new MiniExperiment.Policy("full", "prefill=full"),
                     new MiniExperiment.Policy("slide", "prefill=full,decoding=slide(W=4,R=2)"),
                     new MiniExperiment.Policy("h2o", "prefill=full,decoding=h2o(W=4,R=2),scorer=cumulative(prefill=1)"));
-            List<Row> rows = FidelityExperiment.run(model, policies, sequences, eos, AttentionPath.CACHE, done -> { });
+            List<Row> rows = FidelityExperiment.run(model, policies, sequences, eos, AttentionPath.CACHE, StorageType.FLOAT32,
+                    done -> { });
             Row full = rows.get(0);
             assertThat(full.meanKl()).isZero();
             assertThat(full.top1Agreement()).isEqualTo(1.0);
