@@ -1,6 +1,5 @@
 package io.scopekv;
 
-import io.scopekv.policy.CachePolicy;
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 

@@ -1,10 +1,7 @@
 package io.scopekv;
 
-import io.scopekv.internal.NdKvCache;
-import io.scopekv.policy.CachePolicy;
 import io.scopekv.policy.DecodingStrategy;
 import io.scopekv.policy.GqaMode;
-import io.scopekv.policy.PolicySpec;
 import io.scopekv.policy.PrefillCompressor;
 import java.util.EnumSet;
 import java.util.Set;

@@ -32,7 +32,7 @@ class CustomCompressorTest {
 
         @Override
         public float[][] score(PrefillInput input) {
-            float[][] scores = new float[input.layout().kvHeads()][input.promptLength()];
+            float[][] scores = new float[input.kvHeads()][input.promptLength()];
             for (float[] row : scores) {
                 for (int t = 0; t < row.length; t++) {
                     row[t] = t % 2 == 0 ? 1 : 0;
@@ -108,5 +108,33 @@ class CustomCompressorTest {
                     .hasMessageContaining("bogus kept position 99 for head 0, which is not a prompt position");
             assertThat(cache.stats().allocatedBytes()).isZero();
         }
+    }
+
+    @Test
+    void prefillInputCarriesTheShapeAndChecksIt() {
+        float[] keys = new float[2 * 3 * 4];
+        float[] queries = new float[4 * 1 * 4];
+        PrefillInput input = new PrefillInput(1, 4, 2, 4, new int[] {5, 6, 7}, keys, queries);
+        assertThat(input.layer()).isEqualTo(1);
+        assertThat(input.queryHeads()).isEqualTo(4);
+        assertThat(input.kvHeads()).isEqualTo(2);
+        assertThat(input.headDim()).isEqualTo(4);
+        assertThat(input.groupSize()).isEqualTo(2);
+        assertThat(input.promptLength()).isEqualTo(3);
+        assertThat(input.queryCount()).isEqualTo(1);
+
+        assertThatThrownBy(() -> new PrefillInput(-1, 4, 2, 4, new int[3], keys, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("layer must not be negative, was -1");
+        assertThatThrownBy(() -> new PrefillInput(0, 4, 0, 4, new int[3], keys, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must be positive, were 4, 0, 4");
+        assertThatThrownBy(() -> new PrefillInput(0, 3, 2, 4, new int[3], keys, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("queryHeads (3) must be a multiple of kvHeads (2)");
+        assertThatThrownBy(() -> new PrefillInput(0, 4, 2, 4, new int[2], keys, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("keys must hold [kvHeads=2, M=2, headDim=4] floats, was 24");
+        assertThatThrownBy(() -> new PrefillInput(0, 4, 2, 4, new int[3], keys, new float[5]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("queries must hold [queryHeads=4, nq <= 3, headDim=4] floats, was 5");
     }
 }

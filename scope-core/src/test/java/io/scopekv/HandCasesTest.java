@@ -3,7 +3,6 @@ package io.scopekv;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.scopekv.policy.PolicySpec;
 import java.util.function.IntBinaryOperator;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;

@@ -3,9 +3,7 @@ package io.scopekv;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.scopekv.policy.CachePolicy;
 import io.scopekv.policy.GqaMode;
-import io.scopekv.policy.PolicySpec;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;

@@ -2,8 +2,6 @@ package io.scopekv;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.scopekv.policy.CachePolicy;
-import io.scopekv.policy.PolicySpec;
 import io.scopekv.policy.SpecForm;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.scopekv.bench;
 
+import io.scopekv.PolicySpec;
 import io.scopekv.bench.engine.AttentionPath;
 import io.scopekv.bench.engine.LlamaModel;
 import io.scopekv.bench.gguf.GgufFile;
@@ -9,7 +10,6 @@ import io.scopekv.bench.longgenbench.LongGenBenchRunner;
 import io.scopekv.bench.longgenbench.LongGenBenchTask;
 import io.scopekv.bench.longgenbench.PromptFormat;
 import io.scopekv.bench.tokenizer.Tokenizer;
-import io.scopekv.policy.PolicySpec;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,11 +1,11 @@
 package io.scopekv.bench;
 
+import io.scopekv.PolicySpec;
 import io.scopekv.bench.io.Json;
 import io.scopekv.bench.io.OutputDirectory;
 import io.scopekv.bench.report.Progress;
 import io.scopekv.bench.trace.Replay;
 import io.scopekv.bench.trace.TraceMeta;
-import io.scopekv.policy.PolicySpec;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;

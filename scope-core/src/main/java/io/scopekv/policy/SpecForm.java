@@ -11,7 +11,7 @@ import java.util.function.ToLongFunction;
 /**
  * The spec-string form of one built-in component, declared once in its class: the name, the
  * integer parameters in canonical order with their defaults, and the factory. {@link #describe}
- * writes the canonical form from the object itself and {@link PolicySpec} parses with the same
+ * writes the canonical form from the object itself and {@link io.scopekv.PolicySpec} parses with the same
  * declaration, so a spec written by describe() always parses back to an equal component.
  *
  * <pre>{@code
@@ -70,8 +70,17 @@ public final class SpecForm<T> {
         return parts.isEmpty() ? name : name + "(" + String.join(",", parts) + ")";
     }
 
-    /** Builds the component from the parameter text inside the parentheses (empty when none). */
-    T parse(String body) {
+    /**
+     * Builds the component from the parameter text inside the parentheses (empty when none), e.g.
+     * {@code W=512,R=256} for {@code slide(W=512,R=256)}; {@link io.scopekv.PolicySpec} calls it for
+     * the built-ins, a parser of your own may call it for yours.
+     *
+     * @throws IllegalArgumentException naming the parameter and the rule it breaks
+     */
+    public T parse(String body) {
+        if (body == null) {
+            throw new IllegalArgumentException(name + ": parameter text must not be null (empty for none)");
+        }
         Map<String, Long> given = parseBody(body);
         for (String key : given.keySet()) {
             if (params.stream().noneMatch(p -> p.name().equals(key))) {

@@ -1,11 +1,11 @@
 package io.scopekv.bench.engine;
 
 import io.scopekv.CacheLayout;
+import io.scopekv.CachePolicy;
 import io.scopekv.KvCache;
 import io.scopekv.StorageType;
 import io.scopekv.LayerView;
-import io.scopekv.policy.CachePolicy;
-import io.scopekv.policy.PolicySpec;
+import io.scopekv.PolicySpec;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;

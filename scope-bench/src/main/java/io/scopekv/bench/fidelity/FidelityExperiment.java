@@ -1,5 +1,6 @@
 package io.scopekv.bench.fidelity;
 
+import io.scopekv.PolicySpec;
 import io.scopekv.StorageType;
 import io.scopekv.bench.engine.AttentionPath;
 import io.scopekv.bench.engine.Generator;
@@ -7,7 +8,6 @@ import io.scopekv.bench.engine.LlamaModel;
 import io.scopekv.bench.engine.LlamaSession;
 import io.scopekv.bench.engine.Sampler;
 import io.scopekv.bench.mini.MiniExperiment.Policy;
-import io.scopekv.policy.PolicySpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

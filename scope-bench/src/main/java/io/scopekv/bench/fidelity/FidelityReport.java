@@ -1,8 +1,8 @@
 package io.scopekv.bench.fidelity;
 
+import io.scopekv.PolicySpec;
 import io.scopekv.bench.fidelity.FidelityExperiment.Row;
 import io.scopekv.bench.report.Chart;
-import io.scopekv.policy.PolicySpec;
 import java.awt.Color;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

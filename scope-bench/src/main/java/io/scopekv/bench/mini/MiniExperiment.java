@@ -1,6 +1,8 @@
 package io.scopekv.bench.mini;
 
+import io.scopekv.CachePolicy;
 import io.scopekv.CacheStats;
+import io.scopekv.PolicySpec;
 import io.scopekv.bench.engine.AttentionPath;
 import io.scopekv.bench.engine.Generator;
 import io.scopekv.bench.engine.LlamaSession;
@@ -9,8 +11,6 @@ import io.scopekv.bench.report.Chart;
 import io.scopekv.bench.train.MiniTask;
 import io.scopekv.bench.train.TaskConfig;
 import io.scopekv.bench.train.TaskVocabulary;
-import io.scopekv.policy.CachePolicy;
-import io.scopekv.policy.PolicySpec;
 import io.scopekv.policy.decoding.Adaptive;
 import io.scopekv.policy.decoding.CumulativeAttention;
 import io.scopekv.policy.decoding.Discontinuous;

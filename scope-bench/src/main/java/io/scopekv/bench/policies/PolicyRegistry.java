@@ -1,6 +1,6 @@
 package io.scopekv.bench.policies;
 
-import io.scopekv.policy.CachePolicy;
+import io.scopekv.CachePolicy;
 import io.scopekv.policy.PrefillCompressor;
 import io.scopekv.policy.decoding.Adaptive;
 import io.scopekv.policy.decoding.Discontinuous;

@@ -1,7 +1,7 @@
 package io.scopekv.bench.sim;
 
+import io.scopekv.CachePolicy;
 import io.scopekv.KvCache;
-import io.scopekv.policy.CachePolicy;
 import io.scopekv.policy.GqaMode;
 
 /**

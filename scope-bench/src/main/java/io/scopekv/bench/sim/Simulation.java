@@ -1,8 +1,8 @@
 package io.scopekv.bench.sim;
 
 import io.scopekv.CacheLayout;
+import io.scopekv.CachePolicy;
 import io.scopekv.KvCache;
-import io.scopekv.policy.CachePolicy;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,14 +1,14 @@
 package io.scopekv.bench.trace;
 
+import io.scopekv.CachePolicy;
 import io.scopekv.CacheStats;
 import io.scopekv.KvCache;
+import io.scopekv.PolicySpec;
 import io.scopekv.bench.io.Json;
 import io.scopekv.bench.metrics.PolicySummary;
 import io.scopekv.bench.sim.PolicyRun;
 import io.scopekv.bench.sim.Simulation;
 import io.scopekv.bench.sim.StepListener;
-import io.scopekv.policy.CachePolicy;
-import io.scopekv.policy.PolicySpec;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.file.Files;

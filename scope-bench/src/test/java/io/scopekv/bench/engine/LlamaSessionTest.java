@@ -3,10 +3,10 @@ package io.scopekv.bench.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.scopekv.CachePolicy;
+import io.scopekv.PolicySpec;
 import io.scopekv.StorageType;
 import io.scopekv.bench.gguf.GgmlType;
-import io.scopekv.policy.CachePolicy;
-import io.scopekv.policy.PolicySpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;

@@ -2,6 +2,7 @@ package io.scopekv.bench.fuzz;
 
 import io.scopekv.KvCache;
 import io.scopekv.CacheLayout;
+import io.scopekv.PolicySpec;
 import io.scopekv.bench.gguf.GgmlType;
 import io.scopekv.bench.gguf.GgufFile;
 import io.scopekv.bench.gguf.GgufTensorInfo;
@@ -14,7 +15,6 @@ import io.scopekv.bench.train.Checkpoint;
 import io.scopekv.bench.train.ModelConfig;
 import io.scopekv.bench.train.TaskConfig;
 import io.scopekv.bench.train.TrainConfig;
-import io.scopekv.policy.PolicySpec;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

@@ -3,10 +3,10 @@ package io.scopekv.bench.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.scopekv.CacheLayout;
+import io.scopekv.PolicySpec;
 import io.scopekv.bench.sim.Simulation;
 import io.scopekv.bench.workload.LongGenWorkload;
 import io.scopekv.bench.workload.WorkloadConfig;
-import io.scopekv.policy.PolicySpec;
 import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -3,8 +3,8 @@ package io.scopekv.bench.policies;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.scopekv.policy.CachePolicy;
-import io.scopekv.policy.PolicySpec;
+import io.scopekv.CachePolicy;
+import io.scopekv.PolicySpec;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.scopekv.CacheLayout;
-import io.scopekv.policy.PolicySpec;
+import io.scopekv.PolicySpec;
 import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -39,7 +39,7 @@ public record H2oPrefill(int budget, int window) implements ScoringCompressor {
 
     @Override
     public float[][] score(PrefillInput input) {
-        int heads = input.layout().queryHeads();
+        int heads = input.queryHeads();
         float[][] scores = new float[heads][];
         for (int h = 0; h < heads; h++) {
             scores[h] = PromptAttention.accumulated(input, h, input.promptLength());

@@ -34,8 +34,8 @@ public record KeyNormPrefill(int budget, int window) implements ScoringCompresso
 
     @Override
     public float[][] score(PrefillInput input) {
-        int heads = input.layout().kvHeads();
-        int d = input.layout().headDim();
+        int heads = input.kvHeads();
+        int d = input.headDim();
         int m = input.promptLength();
         float[][] scores = new float[heads][m];
         for (int h = 0; h < heads; h++) {

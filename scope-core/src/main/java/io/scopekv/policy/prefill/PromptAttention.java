@@ -18,8 +18,8 @@ final class PromptAttention {
      */
     static float[] accumulated(PrefillInput input, int queryHead, int rows) {
         int m = input.promptLength();
-        int d = input.layout().headDim();
-        int kvHead = queryHead / input.layout().groupSize();
+        int d = input.headDim();
+        int kvHead = queryHead / input.groupSize();
         float[] keys = input.keysOf(kvHead);
         float[] queries = input.queriesOf(queryHead);
         int supplied = input.queryCount();

@@ -32,7 +32,7 @@ public record RandomPrefill(int budget, int window, long seed) implements Scorin
 
     @Override
     public float[][] score(PrefillInput input) {
-        int heads = input.layout().kvHeads();
+        int heads = input.kvHeads();
         float[][] scores = new float[heads][input.promptLength()];
         for (int h = 0; h < heads; h++) {
             SplittableRandom random = new SplittableRandom(seed * 1_000_003L + input.layer() * 1_009L + h);

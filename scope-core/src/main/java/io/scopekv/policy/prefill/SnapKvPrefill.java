@@ -55,7 +55,7 @@ public record SnapKvPrefill(int budget, int window, int kernel) implements Scori
     }
 
     static float[][] windowScores(PrefillInput input, int window, int kernel) {
-        int heads = input.layout().queryHeads();
+        int heads = input.queryHeads();
         int prefix = input.promptLength() - window;
         float[][] scores = new float[heads][];
         for (int h = 0; h < heads; h++) {

@@ -45,7 +45,7 @@ public record StreamingLlmPrefill(int budget, int sink) implements ScoringCompre
 
     @Override
     public float[][] score(PrefillInput input) {
-        int heads = input.layout().kvHeads();
+        int heads = input.kvHeads();
         float[][] scores = new float[heads][input.promptLength()];
         for (float[] row : scores) {
             for (int t = 0; t < row.length; t++) {
