@@ -7,7 +7,7 @@ import io.scopekv.bench.fidelity.FidelityExperiment;
 import io.scopekv.bench.fidelity.FidelityReport;
 import io.scopekv.bench.fidelity.StoryOpenings;
 import io.scopekv.bench.gguf.GgufFile;
-import io.scopekv.bench.io.Json;
+import io.scopekv.bench.io.JsonFormat;
 import io.scopekv.bench.io.OutputDirectory;
 import io.scopekv.bench.mini.MiniExperiment;
 import io.scopekv.bench.report.Progress;
@@ -144,7 +144,7 @@ public final class FidelityCommand {
                 Path dir = output.staging();
                 Files.writeString(dir.resolve("results.md"), "# Fidelity to the full cache on " + name + "\n\n" + conditions
                         + "\n\n" + table, StandardCharsets.UTF_8);
-                Files.writeString(dir.resolve("results.json"), Json.pretty(json(name, model, settings, storage, openings,
+                Files.writeString(dir.resolve("results.json"), JsonFormat.pretty(json(name, model, settings, storage, openings,
                         sequences, tokenizer, rows, seconds)) + "\n", StandardCharsets.UTF_8);
                 Files.writeString(dir.resolve("positions.csv"), FidelityReport.positionsCsv(rows, promptTokens),
                         StandardCharsets.UTF_8);

@@ -1,7 +1,7 @@
 package io.scopekv.bench;
 
 import io.scopekv.bench.engine.AttentionPath;
-import io.scopekv.bench.io.Json;
+import io.scopekv.bench.io.JsonFormat;
 import io.scopekv.bench.io.OutputDirectory;
 import io.scopekv.bench.mini.MiniExperiment;
 import io.scopekv.bench.mini.MiniModel;
@@ -88,7 +88,7 @@ public final class MiniCommand {
                             task.valueDigits(), task.promptLength(), task.responseLength(), tasks,
                             path.name().toLowerCase(Locale.ROOT))
                     + table, StandardCharsets.UTF_8);
-            Files.writeString(dir.resolve("results.json"), Json.pretty(json(model, tasks, rows)) + "\n", StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve("results.json"), JsonFormat.pretty(json(model, tasks, rows)) + "\n", StandardCharsets.UTF_8);
             MiniExperiment.chart(rows, String.format(Locale.ROOT, "mini-LongGenBench, %d facts, %d held-out tasks; %s",
                     task.facts(), tasks, model.name())).write(dir.resolve("accuracy-memory.png"));
             out.println("results in " + output.commit());

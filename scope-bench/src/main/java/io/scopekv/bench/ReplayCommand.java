@@ -1,7 +1,7 @@
 package io.scopekv.bench;
 
 import io.scopekv.PolicySpec;
-import io.scopekv.bench.io.Json;
+import io.scopekv.bench.io.JsonFormat;
 import io.scopekv.bench.io.OutputDirectory;
 import io.scopekv.bench.report.Progress;
 import io.scopekv.bench.trace.Replay;
@@ -40,7 +40,7 @@ public final class ReplayCommand {
                 }
                 output.commit();
             }
-            out.print(Json.pretty(summary));
+            out.print(JsonFormat.pretty(summary));
             out.println("Results: " + dir);
             return 0;
         });

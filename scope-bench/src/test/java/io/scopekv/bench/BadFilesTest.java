@@ -7,7 +7,7 @@ import io.scopekv.bench.engine.LlamaModel;
 import io.scopekv.bench.engine.RandomModel;
 import io.scopekv.bench.gguf.GgmlType;
 import io.scopekv.bench.gguf.GgufFile;
-import io.scopekv.bench.io.Json;
+import io.scopekv.bench.io.JsonFormat;
 import io.scopekv.bench.longgenbench.LongGenBenchExample;
 import io.scopekv.bench.train.Checkpoint;
 import io.scopekv.bench.train.ModelConfig;
@@ -110,12 +110,14 @@ class BadFilesTest {
     @Test
     void longGenBenchLinesWithWrongFieldTypesAreNamedByLineAndField() throws IOException {
         Path file = dir.resolve("gsm8k_30.jsonl");
-        String good = Json.write(Map.of("prompt", "p", "answers", List.of("1")));
+        String good = JsonFormat.write(Map.of("prompt", "p", "answers", List.of("1")));
         for (String[] bad : new String[][] {
-            {Json.write(Map.of("prompt", 5, "answers", List.of("1"))), "\"prompt\" must be a string, was 5"},
-            {Json.write(Map.of("prompt", "p", "answers", "1")), "\"answers\" must be a list of strings, was \"1\""},
-            {Json.write(Map.of("prompt", "p", "answers", List.of(1))), "\"answers\" must be a list of strings, had 1"},
-            {"[1, 2]", "a line must be a JSON object"}}) {
+            {JsonFormat.write(Map.of("prompt", 5, "answers", List.of("1"))), "\"prompt\" must be a string, was 5"},
+            {JsonFormat.write(Map.of("prompt", "p", "answers", "1")), "\"answers\" must be a list of strings, was \"1\""},
+            {JsonFormat.write(Map.of("prompt", "p", "answers", List.of(1))), "\"answers\" must be a list of strings, had 1"},
+            {"[1, 2]", "a line must be a JSON object"},
+            {"{\"prompt\": \"p\", \"answers\": [\"1\"]", "JSON syntax error at line 1, column 33: Unexpected end-of-input: "
+                + "expected close marker for Object (start marker at [line: 1, column: 1])"}}) {
             Files.writeString(file, good + "\n" + bad[0] + "\n");
             assertThatThrownBy(() -> LongGenBenchExample.load(file)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessage(file + " line 2 is not a LongGenBench example: " + bad[1]);

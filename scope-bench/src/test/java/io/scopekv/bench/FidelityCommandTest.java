@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.scopekv.bench.engine.RandomModel;
 import io.scopekv.bench.gguf.GgmlType;
-import io.scopekv.bench.io.Json;
+import io.scopekv.bench.io.JsonFormat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,8 +45,8 @@ class FidelityCommandTest {
         for (String file : List.of("results.md", "results.json", "positions.csv", "kl-memory.png", "kl-position.png")) {
             assertThat(out.resolve(file)).isNotEmptyFile();
         }
-        Map<String, Object> json = Json.parseObject(Files.readString(out.resolve("results.json"), StandardCharsets.UTF_8));
-        assertThat(json).containsEntry("continuation_tokens", 12L);
+        Map<String, Object> json = JsonFormat.parseObject(Files.readString(out.resolve("results.json"), StandardCharsets.UTF_8));
+        assertThat(json).containsEntry("continuation_tokens", 12);
         assertThat((List<?>) json.get("rows")).hasSize(20);
         assertThat((List<?>) json.get("sequences")).hasSize(2);
         assertThat(Files.readAllLines(out.resolve("positions.csv"))).hasSize(1 + 20 * 12);
@@ -63,7 +63,7 @@ class FidelityCommandTest {
                 .as(cli.err()).isZero();
         assertThat(Files.readString(out.resolve("results.md"))).contains("policies' K/V stored as BF16, the full-cache "
                 + "reference as FLOAT32");
-        Map<String, Object> json = Json.parseObject(Files.readString(out.resolve("results.json"), StandardCharsets.UTF_8));
+        Map<String, Object> json = JsonFormat.parseObject(Files.readString(out.resolve("results.json"), StandardCharsets.UTF_8));
         assertThat(json).containsEntry("storage", "BF16");
         Map<?, ?> full = (Map<?, ?>) ((List<?>) json.get("rows")).get(0);
         assertThat(full.get("label")).isEqualTo("Full cache");

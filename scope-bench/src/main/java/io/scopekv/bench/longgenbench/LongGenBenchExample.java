@@ -1,6 +1,6 @@
 package io.scopekv.bench.longgenbench;
 
-import io.scopekv.bench.io.Json;
+import io.scopekv.bench.io.JsonFormat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,7 +48,7 @@ public record LongGenBenchExample(String prompt, List<String> questions, List<St
                 continue;
             }
             try {
-                if (!(Json.parse(line) instanceof Map<?, ?> o)) {
+                if (!(JsonFormat.parse(line) instanceof Map<?, ?> o)) {
                     throw new IllegalArgumentException("a line must be a JSON object");
                 }
                 examples.add(new LongGenBenchExample(string(o, "prompt"), strings(o, "questions"),
@@ -67,7 +67,7 @@ public record LongGenBenchExample(String prompt, List<String> questions, List<St
     private static String string(Map<?, ?> object, String field) {
         Object value = object.get(field);
         if (value != null && !(value instanceof String)) {
-            throw new IllegalArgumentException("\"" + field + "\" must be a string, was " + Json.write(value));
+            throw new IllegalArgumentException("\"" + field + "\" must be a string, was " + JsonFormat.write(value));
         }
         return (String) value;
     }
@@ -78,12 +78,12 @@ public record LongGenBenchExample(String prompt, List<String> questions, List<St
             return null;
         }
         if (!(value instanceof List<?> list)) {
-            throw new IllegalArgumentException("\"" + field + "\" must be a list of strings, was " + Json.write(value));
+            throw new IllegalArgumentException("\"" + field + "\" must be a list of strings, was " + JsonFormat.write(value));
         }
         List<String> out = new ArrayList<>();
         for (Object o : list) {
             if (!(o instanceof String s)) {
-                throw new IllegalArgumentException("\"" + field + "\" must be a list of strings, had " + Json.write(o));
+                throw new IllegalArgumentException("\"" + field + "\" must be a list of strings, had " + JsonFormat.write(o));
             }
             out.add(s);
         }

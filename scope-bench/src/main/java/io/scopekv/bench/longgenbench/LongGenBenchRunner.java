@@ -6,7 +6,7 @@ import io.scopekv.bench.engine.Generator;
 import io.scopekv.bench.engine.LlamaModel;
 import io.scopekv.bench.engine.LlamaSession;
 import io.scopekv.bench.engine.Sampler;
-import io.scopekv.bench.io.Json;
+import io.scopekv.bench.io.JsonFormat;
 import io.scopekv.bench.tokenizer.Tokenizer;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -136,7 +136,7 @@ public final class LongGenBenchRunner {
                 line.put("cache_tokens_evicted", stats.tokensEvicted());
                 line.put("cache_selection_steps", stats.selectionSteps());
                 line.put("pred", response);
-                predictions.write(Json.write(line));
+                predictions.write(JsonFormat.write(line));
                 predictions.newLine();
                 predictions.flush();
                 LOG.info("{} example {}/{}: {}/{} correct, {} tokens generated", policy, i + 1, examples.size(), correct,
@@ -156,7 +156,7 @@ public final class LongGenBenchRunner {
         scores.put("max_new_tokens", settings.maxNewTokens());
         scores.put("prompt_format", settings.format().name().toLowerCase(Locale.ROOT));
         scores.put("attention_path", settings.path().name().toLowerCase(Locale.ROOT));
-        Files.writeString(dir.resolve("scores.json"), Json.write(scores) + "\n", StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("scores.json"), JsonFormat.write(scores) + "\n", StandardCharsets.UTF_8);
         return new PolicyResult(policy, score, examples.size(), generated, tokensPerSecond, peakLive, dir);
     }
 

@@ -1,6 +1,6 @@
 package io.scopekv.bench.sweep;
 
-import io.scopekv.bench.io.Json;
+import io.scopekv.bench.io.JsonFormat;
 import io.scopekv.bench.policies.Budget;
 import io.scopekv.bench.policies.PolicyRegistry;
 import io.scopekv.bench.workload.WorkloadConfig;
@@ -89,7 +89,7 @@ public record SweepConfig(WorkloadConfig workload, int prefillBudget, List<Integ
     /** The first 8 hex digits of the SHA-256 of {@link #toMap()} as JSON. */
     private String hash() {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(Json.write(toMap()).getBytes(StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(JsonFormat.write(toMap()).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 4);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform has SHA-256", e);

@@ -1,6 +1,6 @@
 package io.scopekv.bench.sweep;
 
-import io.scopekv.bench.io.Json;
+import io.scopekv.bench.io.JsonFormat;
 import io.scopekv.bench.metrics.PolicySummary;
 import io.scopekv.bench.policies.Budget;
 import io.scopekv.bench.policies.PolicyRegistry;
@@ -38,7 +38,7 @@ public final class SweepReport {
         Files.createDirectories(dir);
         List<Path> written = new ArrayList<>();
         Path config = dir.resolve(CONFIG);
-        Files.writeString(config, Json.pretty(result.config().toMap()));
+        Files.writeString(config, JsonFormat.pretty(result.config().toMap()));
         written.add(config);
         written.add(writeMetrics(result, dir.resolve(METRICS)));
         written.add(writeSteps(result, dir.resolve(STEPS)));
@@ -76,7 +76,7 @@ public final class SweepReport {
             rows.add(map);
         }
         root.put("policies", rows);
-        Files.writeString(file, Json.pretty(root));
+        Files.writeString(file, JsonFormat.pretty(root));
         return file;
     }
 

@@ -4,7 +4,7 @@ import io.scopekv.CachePolicy;
 import io.scopekv.CacheStats;
 import io.scopekv.KvCache;
 import io.scopekv.PolicySpec;
-import io.scopekv.bench.io.Json;
+import io.scopekv.bench.io.JsonFormat;
 import io.scopekv.bench.metrics.PolicySummary;
 import io.scopekv.bench.sim.PolicyRun;
 import io.scopekv.bench.sim.Simulation;
@@ -67,7 +67,7 @@ public final class Replay {
             result.put("meanRelativeError", summary.meanError());
             result.put("maxRelativeError", summary.maxError());
             result.put("meanAttentionMassKept", summary.meanMassKept());
-            Files.writeString(out.resolve(SUMMARY_FILE), Json.pretty(result));
+            Files.writeString(out.resolve(SUMMARY_FILE), JsonFormat.pretty(result));
             return result;
         }
     }
@@ -83,7 +83,7 @@ public final class Replay {
             line.put("step", step);
             line.put("layer", layer);
             line.put("kept", heads);
-            out.write(Json.write(line));
+            out.write(JsonFormat.write(line));
             out.newLine();
         }
     }

@@ -1,7 +1,7 @@
 package io.scopekv.bench.trace;
 
 import io.scopekv.CacheLayout;
-import io.scopekv.bench.io.Json;
+import io.scopekv.bench.io.JsonFormat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -60,7 +60,7 @@ public record TraceMeta(int layers, int queryHeads, int kvHeads, int headDim, in
     }
 
     public void write(Path dir) throws IOException {
-        Files.writeString(dir.resolve(FILE), Json.pretty(toMap()));
+        Files.writeString(dir.resolve(FILE), JsonFormat.pretty(toMap()));
     }
 
     /**
@@ -72,7 +72,7 @@ public record TraceMeta(int layers, int queryHeads, int kvHeads, int headDim, in
         Path file = dir.resolve(FILE);
         Map<String, Object> map;
         try {
-            map = Json.parseObject(Files.readString(file));
+            map = JsonFormat.parseObject(Files.readString(file));
         } catch (NoSuchFileException e) {
             throw new IOException(file + ": missing; a trace directory holds meta.json, q.npy, k.npy and v.npy");
         } catch (IllegalArgumentException e) {
@@ -89,9 +89,10 @@ public record TraceMeta(int layers, int queryHeads, int kvHeads, int headDim, in
 
     private static int intField(Map<String, Object> map, String name, Path file) throws IOException {
         Object value = map.get(name);
-        if (!(value instanceof Long n) || n < Integer.MIN_VALUE || n > Integer.MAX_VALUE) {
+        // integers that fit an int are read as Integer, larger ones as Long or BigInteger
+        if (!(value instanceof Integer n)) {
             throw new IOException(file + ": field \"" + name + "\" must be an integer, was " + value);
         }
-        return n.intValue();
+        return n;
     }
 }

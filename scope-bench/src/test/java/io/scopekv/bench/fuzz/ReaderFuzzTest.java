@@ -8,7 +8,7 @@ import io.scopekv.bench.gguf.GgufFile;
 import io.scopekv.bench.gguf.GgufTensorInfo;
 import io.scopekv.bench.gguf.GgufValue;
 import io.scopekv.bench.gguf.GgufWriter;
-import io.scopekv.bench.io.Json;
+import io.scopekv.bench.io.JsonFormat;
 import io.scopekv.bench.io.NpyWriter;
 import io.scopekv.bench.trace.TraceReader;
 import io.scopekv.bench.train.Checkpoint;
@@ -63,7 +63,7 @@ class ReaderFuzzTest {
 
         Path trace = Files.createDirectories(dir.resolve("trace"));
         int tokens = 6;
-        meta = Json.pretty(Map.of("layers", 1, "queryHeads", 2, "kvHeads", 1, "headDim", 4, "promptTokens", 4,
+        meta = JsonFormat.pretty(Map.of("layers", 1, "queryHeads", 2, "kvHeads", 1, "headDim", 4, "promptTokens", 4,
                 "decodeSteps", 2, "maxNewTokens", 2)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
         Files.write(trace.resolve("meta.json"), meta);
         NpyWriter.write(trace.resolve("q.npy"), new float[tokens * 2 * 4], tokens, 1, 2, 4);

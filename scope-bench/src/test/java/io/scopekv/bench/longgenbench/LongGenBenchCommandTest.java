@@ -6,7 +6,7 @@ import io.scopekv.bench.CommandCapture;
 import io.scopekv.bench.LongGenBenchCommand;
 import io.scopekv.bench.engine.RandomModel;
 import io.scopekv.bench.gguf.GgmlType;
-import io.scopekv.bench.io.Json;
+import io.scopekv.bench.io.JsonFormat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +30,7 @@ class LongGenBenchCommandTest {
 
     private Path data(String name, String prompt) throws IOException {
         Path file = dir.resolve(name);
-        String line = Json.write(Map.of("prompt", prompt, "questions", List.of("1+1?", "2+2?"),
+        String line = JsonFormat.write(Map.of("prompt", prompt, "questions", List.of("1+1?", "2+2?"),
                 "answers", List.of("1 + 1 = 2\n#### 2", "#### 4")));
         Files.writeString(file, line + "\n" + line + "\n");
         return file;
@@ -58,7 +58,7 @@ class LongGenBenchCommandTest {
             assertThat(lines).hasSize(2);
             List<String> responses = new ArrayList<>();
             for (String line : lines) {
-                Map<?, ?> p = (Map<?, ?>) Json.parse(line);
+                Map<?, ?> p = (Map<?, ?>) JsonFormat.parse(line);
                 assertThat(p.get("policy")).isEqualTo(policy);
                 assertThat(((Number) p.get("generated_tokens")).intValue()).isBetween(1, 6);
                 assertThat(((Number) p.get("prompt_tokens")).doubleValue()).isGreaterThan(300.0);
@@ -66,15 +66,15 @@ class LongGenBenchCommandTest {
                 assertThat(((Number) p.get("decode_tokens_per_second")).doubleValue()).isGreaterThanOrEqualTo(0.0);
                 responses.add((String) p.get("pred"));
             }
-            Map<?, ?> scores = (Map<?, ?>) Json.parse(Files.readString(policyDir.resolve("scores.json")));
+            Map<?, ?> scores = (Map<?, ?>) JsonFormat.parse(Files.readString(policyDir.resolve("scores.json")));
             double expected = LongGenBenchScorer.score(LongGenBenchTask.GSM8K, responses,
                     List.of(List.of("1 + 1 = 2\n#### 2", "#### 4"), List.of("1 + 1 = 2\n#### 2", "#### 4")));
             assertThat(((Number) scores.get("score")).doubleValue()).isEqualTo(expected);
             assertThat(((Number) scores.get("cache_peak_live_bytes")).doubleValue()).isPositive();
         }
         // the prompt is longer than 64 tokens, so SnapKV keeps fewer tokens than the full cache
-        Map<?, ?> full = (Map<?, ?>) Json.parse(Files.readAllLines(results.resolve("prefill=full").resolve("predictions.jsonl")).get(0));
-        Map<?, ?> compressed = (Map<?, ?>) Json.parse(Files.readAllLines(
+        Map<?, ?> full = (Map<?, ?>) JsonFormat.parse(Files.readAllLines(results.resolve("prefill=full").resolve("predictions.jsonl")).get(0));
+        Map<?, ?> compressed = (Map<?, ?>) JsonFormat.parse(Files.readAllLines(
                 results.resolve(LongGenBenchRunner.directoryName(snap)).resolve("predictions.jsonl")).get(0));
         assertThat(((Number) compressed.get("cache_kept_tokens")).doubleValue()).isLessThan(((Number) full.get("cache_kept_tokens")).doubleValue());
     }

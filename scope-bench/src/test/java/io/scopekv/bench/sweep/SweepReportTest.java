@@ -3,7 +3,7 @@ package io.scopekv.bench.sweep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.scopekv.CacheLayout;
-import io.scopekv.bench.io.Json;
+import io.scopekv.bench.io.JsonFormat;
 import io.scopekv.bench.policies.PolicyRegistry;
 import io.scopekv.bench.workload.WorkloadConfig;
 import java.awt.image.BufferedImage;
@@ -40,10 +40,10 @@ class SweepReportTest {
                 "resident-bytes-W8.png", "kept-tokens-W16.png", "resident-bytes-W16.png", "kept-tokens-zoom-W8.png",
                 "kept-tokens-zoom-W16.png");
 
-        Map<String, Object> cfg = Json.parseObject(Files.readString(out.resolve("config.json")));
-        assertThat(cfg).containsEntry("seed", 5L).containsEntry("prefillBudget", 26L);
-        assertThat(((Map<?, ?>) cfg.get("workload")).get("questions")).isEqualTo(2L);
-        Map<String, Object> metrics = Json.parseObject(Files.readString(out.resolve("metrics.json")));
+        Map<String, Object> cfg = JsonFormat.parseObject(Files.readString(out.resolve("config.json")));
+        assertThat(cfg).containsEntry("seed", 5).containsEntry("prefillBudget", 26);
+        assertThat(((Map<?, ?>) cfg.get("workload")).get("questions")).isEqualTo(2);
+        Map<String, Object> metrics = JsonFormat.parseObject(Files.readString(out.resolve("metrics.json")));
         assertThat((List<?>) metrics.get("policies")).hasSize(rows);
 
         List<String> csv = Files.readAllLines(out.resolve("steps.csv"));

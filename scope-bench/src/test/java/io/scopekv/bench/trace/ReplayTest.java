@@ -3,7 +3,7 @@ package io.scopekv.bench.trace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.scopekv.bench.io.Json;
+import io.scopekv.bench.io.JsonFormat;
 import io.scopekv.bench.io.NpyWriter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,10 +24,10 @@ class ReplayTest {
         Path trace = tmp.resolve("trace");
         TinyTrace.write(trace);
         Map<String, Object> summary = Replay.run(trace, "prefill=full,decoding=none", tmp.resolve("full"), null);
-        List<List<List<Long>>> kept = kept(tmp.resolve("full"));
+        List<List<List<Integer>>> kept = kept(tmp.resolve("full"));
         assertThat(kept).hasSize(TinyTrace.STEPS + 1);
         for (int j = 0; j <= TinyTrace.STEPS; j++) {
-            List<Long> expected = IntStream.range(0, TinyTrace.M + j).mapToObj(i -> (long) i).toList();
+            List<Integer> expected = IntStream.range(0, TinyTrace.M + j).boxed().toList();
             assertThat(kept.get(j)).containsExactly(expected);
         }
         assertThat((Double) summary.get("meanRelativeError")).isZero();
@@ -42,11 +42,11 @@ class ReplayTest {
         // decode tokens 4.. have logits 5, 0, 1, 0.5, 2, 0.2: from step 3 on (n_d >= W = 3) Slide keeps
         // the newest token plus the top 2 older decoding tokens by this step's attention
         int[][] decoding = {{}, {4}, {4, 5}, {4, 5, 6}, {4, 6, 7}, {4, 6, 8}, {4, 8, 9}};
-        List<List<List<Long>>> kept = kept(tmp.resolve("slide"));
+        List<List<List<Integer>>> kept = kept(tmp.resolve("slide"));
         for (int j = 0; j <= TinyTrace.STEPS; j++) {
-            List<Long> expected = new ArrayList<>(List.of(0L, 1L, 2L, 3L));
+            List<Integer> expected = new ArrayList<>(List.of(0, 1, 2, 3));
             for (int p : decoding[j]) {
-                expected.add((long) p);
+                expected.add(p);
             }
             assertThat(kept.get(j)).as("step %d", j).containsExactly(expected);
         }
@@ -60,8 +60,8 @@ class ReplayTest {
         Path trace = tmp.resolve("trace");
         TinyTrace.write(trace);
         Replay.run(trace, "prefill=full,decoding=slide(W=3,R=1),gqa=replicate", tmp.resolve("rep"), null);
-        List<List<List<Long>>> kept = kept(tmp.resolve("rep"));
-        assertThat(kept.get(TinyTrace.STEPS)).hasSize(2).containsOnly(List.of(0L, 1L, 2L, 3L, 4L, 8L, 9L));
+        List<List<List<Integer>>> kept = kept(tmp.resolve("rep"));
+        assertThat(kept.get(TinyTrace.STEPS)).hasSize(2).containsOnly(List.of(0, 1, 2, 3, 4, 8, 9));
     }
 
     @Test
@@ -75,7 +75,14 @@ class ReplayTest {
         Files.delete(trace.resolve("v.npy"));
         Files.writeString(trace.resolve("meta.json"), "{\"layers\": 1, \"queryHeads\": 2}");
         assertThatThrownBy(() -> TraceReader.open(trace)).hasMessageContaining("\"kvHeads\" must be an integer");
-        Files.writeString(trace.resolve("meta.json"), Json.pretty(Map.of("layers", 1, "queryHeads", 3, "kvHeads", 2,
+        Files.writeString(trace.resolve("meta.json"), "{\"layers\": 1,\n \"queryHeads\": 2,}");
+        assertThatThrownBy(() -> TraceReader.open(trace)).isInstanceOf(IOException.class)
+                .hasMessageStartingWith(trace.resolve("meta.json") + ": JSON syntax error at line 2, column 18: ")
+                .hasMessageContaining("was expecting double-quote to start field name");
+        Files.writeString(trace.resolve("meta.json"), "{\"layers\": 1, \"layers\": 2}");
+        assertThatThrownBy(() -> TraceReader.open(trace)).hasMessageContaining("meta.json: JSON syntax error")
+                .hasMessageContaining("Duplicate key (key 'layers')");
+        Files.writeString(trace.resolve("meta.json"), JsonFormat.pretty(Map.of("layers", 1, "queryHeads", 3, "kvHeads", 2,
                 "headDim", 2, "promptTokens", 4, "decodeSteps", 1, "maxNewTokens", 1)));
         assertThatThrownBy(() -> TraceReader.open(trace)).hasMessageContaining("multiple of kvHeads");
     }
@@ -90,13 +97,13 @@ class ReplayTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static List<List<List<Long>>> kept(Path out) throws IOException {
-        List<List<List<Long>>> steps = new ArrayList<>();
+    private static List<List<List<Integer>>> kept(Path out) throws IOException {
+        List<List<List<Integer>>> steps = new ArrayList<>();
         for (String line : Files.readAllLines(out.resolve(Replay.KEPT_FILE))) {
-            Map<String, Object> row = Json.parseObject(line);
-            assertThat(row.get("step")).isEqualTo((long) steps.size());
-            assertThat(row.get("layer")).isEqualTo(0L);
-            steps.add((List<List<Long>>) row.get("kept"));
+            Map<String, Object> row = JsonFormat.parseObject(line);
+            assertThat(row.get("step")).isEqualTo(steps.size());
+            assertThat(row.get("layer")).isEqualTo(0);
+            steps.add((List<List<Integer>>) row.get("kept"));
         }
         return steps;
     }
