@@ -24,75 +24,93 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code scope-bench fidelity}: how far each policy of the paper's table moves a GGUF model's
  * output from the full cache's, on long continuations of story prompts; writes results.md,
  * results.json, positions.csv and two charts to the output directory.
  */
-public final class FidelityCommand {
+@Command(name = "fidelity", mixinStandardHelpOptions = true, description = {
+    "Measure how far each policy moves a GGUF model's output from the full cache's.",
+    "%nEach sample is a story opening extended by seeded sampling to the prompt length, then continued to the "
+        + "sequence length. Every policy of the paper's table (SCOPE at 25%% and 12.5%% of the continuation, unified H2O "
+        + "and StreamingLLM at the same total memory, SnapKV and PyramidKV prefill-only, SnapKV + Slide, "
+        + "accumulated-score variants) is teacher-forced through the continuation: per step KL(full || policy), change "
+        + "of the reference token's log-probability, top-1 agreement; and decoded greedily from the prompt: the first "
+        + "step that leaves the full cache's text. Writes results.md, results.json, positions.csv and two charts, "
+        + "kl-memory.png and kl-position.png, to DIR."})
+final class FidelityCommand implements Callable<Integer> {
 
     static final int DEFAULT_PROMPT_TOKENS = 150;
     static final int DEFAULT_MAX_TOKENS = 2048;
 
-    private FidelityCommand() {
+    @Option(names = "--model", paramLabel = "FILE", required = true, converter = OptionTypes.ExistingFile.class,
+            description = "GGUF model (llama or qwen2; see the README for tensor types)")
+    Path modelFile;
+
+    @Option(names = "--prompts", paramLabel = "FILE", converter = OptionTypes.ExistingFile.class,
+            description = "openings, one per line ('#' comments) (default: 24 built-in story openings)")
+    Path prompts;
+
+    @Option(names = "--samples", paramLabel = "N", defaultValue = "20",
+            description = "sequences; sample i starts from opening i mod their number (default: ${DEFAULT-VALUE})")
+    int samples;
+
+    @Option(names = "--prompt-tokens", paramLabel = "M", defaultValue = "" + DEFAULT_PROMPT_TOKENS,
+            description = "prompt length in tokens, opening included (default: ${DEFAULT-VALUE})")
+    int promptTokens;
+
+    @Option(names = "--tokens", paramLabel = "N", description = "sequence length, prompt plus continuation "
+            + "(default: the context length, at most " + DEFAULT_MAX_TOKENS + ")")
+    Integer tokens;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
+            description = "seed of sample 0's sampling, sample i: S + i (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--temperature", paramLabel = "T", defaultValue = "0.8",
+            description = "temperature of the prompt extension and the reference continuation (default: ${DEFAULT-VALUE})")
+    float temperature;
+
+    @Option(names = "--top-p", paramLabel = "P", defaultValue = "0.95",
+            description = "nucleus mass of that sampling (default: ${DEFAULT-VALUE})")
+    float topP;
+
+    @Option(names = "--attention", paramLabel = "PATH", defaultValue = "cache", converter = OptionTypes.AttentionPaths.class,
+            completionCandidates = OptionTypes.AttentionPaths.class,
+            description = "cache: KvCache.attend; engine: own loop + observe (default: ${DEFAULT-VALUE})")
+    AttentionPath path;
+
+    @Option(names = "--storage", paramLabel = "TYPE", defaultValue = "FLOAT32", converter = OptionTypes.Storages.class,
+            completionCandidates = OptionTypes.Storages.class,
+            description = "how the policies' caches store K/V: ${COMPLETION-CANDIDATES}; the full-cache reference is "
+                    + "always FLOAT32, so its row under BF16 or F16 is what 16-bit storage alone adds "
+                    + "(default: ${DEFAULT-VALUE})")
+    StorageType storage;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "results/fidelity",
+            description = "results directory (default: ${DEFAULT-VALUE})")
+    Path outDir;
+
+    @Mixin
+    ForceOption force;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    FidelityCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
     }
 
-    public static int run(String[] args, PrintStream out, PrintStream err) {
-        Options options = Commands.declareForce(new Options("fidelity", "Measures how far each cache policy moves a "
-                + "model's output from the full cache's. Each\nsample is a story opening extended by seeded sampling to "
-                + "the prompt length, then continued to the\nsequence length. Every policy of the paper's table (SCOPE "
-                + "at 25% and 12.5% of the continuation,\nunified H2O and StreamingLLM at the same total memory, SnapKV "
-                + "and PyramidKV prefill-only, SnapKV +\nSlide, accumulated-score variants) is teacher-forced through "
-                + "the continuation: per step KL(full ||\npolicy), change of the reference token's log-probability, "
-                + "top-1 agreement; and decoded greedily\nfrom the prompt: the first step that leaves the full cache's "
-                + "text. Writes results.md, results.json,\npositions.csv, kl-memory.png and kl-position.png to DIR.")
-                .option("model", "FILE", "GGUF model, required (llama or qwen2; see the README for tensor types)", null)
-                .option("prompts", "FILE", "openings, one per line ('#' comments)", "24 built-in story openings")
-                .option("samples", "N", "sequences; sample i starts from opening i mod their number", "20")
-                .option("prompt-tokens", "M", "prompt length in tokens, opening included", String.valueOf(DEFAULT_PROMPT_TOKENS))
-                .option("tokens", "N", "sequence length, prompt plus continuation", "the context length, at most "
-                        + DEFAULT_MAX_TOKENS)
-                .option("seed", "S", "seed of sample 0's sampling (sample i: S + i)", "1")
-                .option("temperature", "T", "temperature of the prompt extension and the reference continuation", "0.8")
-                .option("top-p", "P", "nucleus mass of that sampling", "0.95")
-                .option("attention", "PATH", "cache: KvCache.attend; engine: own loop + observe", "cache")
-                .option("storage", "TYPE", "how the policies' caches store K/V: FLOAT32, BF16 or F16 (the full-cache "
-                        + "reference\nis always FLOAT32, so its row under BF16/F16 is what 16-bit storage alone adds)", "FLOAT32")
-                .option("out", "DIR", "results directory", "results/fidelity"));
-        return Commands.execute("fidelity", options, args, out, err, parsed -> execute(parsed, out, err));
-    }
-
-    private static int execute(Options.Parsed parsed, PrintStream out, PrintStream err) throws UsageException, IOException {
-        Path modelFile = Path.of(parsed.require("model"));
-        if (!Files.isRegularFile(modelFile)) {
-            throw new UsageException("--model " + modelFile + " is not a file");
-        }
-        List<String> openings = StoryOpenings.builtIn();
-        if (parsed.has("prompts")) {
-            Path prompts = Path.of(parsed.get("prompts"));
-            if (!Files.isRegularFile(prompts)) {
-                throw new UsageException("--prompts " + prompts + " is not a file");
-            }
-            openings = StoryOpenings.load(prompts);
-        }
-        AttentionPath path = switch (parsed.get("attention")) {
-            case "cache" -> AttentionPath.CACHE;
-            case "engine" -> AttentionPath.ENGINE;
-            default -> throw new UsageException("--attention must be cache or engine, was '" + parsed.get("attention") + "'");
-        };
-        StorageType storage = switch (parsed.get("storage")) {
-            case "FLOAT32" -> StorageType.FLOAT32;
-            case "BF16" -> StorageType.BF16;
-            case "F16" -> StorageType.F16;
-            default -> throw new UsageException("--storage must be FLOAT32, BF16 or F16, was '" + parsed.get("storage") + "'");
-        };
-        int samples = parsed.getInt("samples", 20);
-        int promptTokens = parsed.getInt("prompt-tokens", DEFAULT_PROMPT_TOKENS);
-        long seed = parsed.getLong("seed", 1);
-        float temperature = parsed.getFloat("temperature", 0.8f);
-        float topP = parsed.getFloat("top-p", 0.95f);
-        try (OutputDirectory output = Commands.output(parsed, Path.of(parsed.get("out")));
+    @Override
+    public Integer call() throws UsageException, IOException {
+        List<String> openings = prompts == null ? StoryOpenings.builtIn() : StoryOpenings.load(prompts);
+        try (OutputDirectory output = force.open(outDir);
              GgufFile gguf = GgufFile.open(modelFile)) {
             Tokenizer tokenizer = Tokenizer.fromGguf(gguf);
             Set<Integer> heldBack = new HashSet<>();
@@ -107,7 +125,7 @@ public final class FidelityCommand {
                             + " tokens but the model's embedding has " + model.config().vocabSize() + " rows");
                 }
                 int context = model.config().contextLength();
-                int tokens = parsed.has("tokens") ? parsed.getInt("tokens", 0) : Math.min(context, DEFAULT_MAX_TOKENS);
+                int tokens = this.tokens != null ? this.tokens : Math.min(context, DEFAULT_MAX_TOKENS);
                 FidelityExperiment.Settings settings;
                 try {
                     settings = new FidelityExperiment.Settings(promptTokens, tokens, samples, seed, temperature, topP, path);
@@ -155,7 +173,7 @@ public final class FidelityCommand {
                 out.println("results in " + output.commit());
             }
         }
-        return 0;
+        return Commands.OK;
     }
 
     private static Map<String, Object> json(String name, LlamaModel model, FidelityExperiment.Settings settings,

@@ -15,68 +15,91 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code scope-bench longgenbench}: runs LongGenBench on a GGUF model under each policy and writes
  * one results directory per policy plus {@code summary.tsv}.
  */
-public final class LongGenBenchCommand {
+@Command(name = "longgenbench", mixinStandardHelpOptions = true, description = {
+    "Run LongGenBench on a GGUF model with one or more policies.",
+    "%nRuns LongGenBench (GSM8K, MMLU or CSQA, told by the data file's name) on a llama or qwen2 GGUF model with "
+        + "greedy decoding, once per cache policy, and scores the answers with the paper's positional scorer. Writes "
+        + "one results directory per policy and summary.tsv to DIR."})
+final class LongGenBenchCommand implements Callable<Integer> {
 
-    private LongGenBenchCommand() {
+    @Option(names = "--model", paramLabel = "FILE", required = true, converter = OptionTypes.ExistingFile.class,
+            description = "GGUF model (F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1 or K-quant Q2_K-Q6_K tensors)")
+    Path model;
+
+    @Option(names = "--data", paramLabel = "FILE", required = true, converter = OptionTypes.ExistingFile.class,
+            description = "LongGenBench JSONL, e.g. gsm8k_30.jsonl")
+    Path data;
+
+    @Option(names = "--policy", paramLabel = "SPEC", required = true, converter = OptionTypes.PolicySpecText.class,
+            description = "cache policy, once per policy (repeatable), e.g. prefill=full or "
+                    + "prefill=snapkv(P=2048),decoding=slide(W=512,R=256)")
+    List<String> policies;
+
+    @Option(names = "--examples", paramLabel = "N", converter = OptionTypes.Positive.class,
+            description = "run only the first N examples (default: all)")
+    Integer examples;
+
+    @Option(names = "--max-new-tokens", paramLabel = "T", converter = OptionTypes.Positive.class,
+            description = "tokens per response (default: 4096 for 30 questions, else 7950)")
+    Integer maxNewTokens;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "results/longgenbench",
+            description = "results directory (default: ${DEFAULT-VALUE})")
+    Path outDir;
+
+    @Option(names = "--prompt-format", paramLabel = "FORMAT", defaultValue = "llama3",
+            converter = OptionTypes.PromptFormats.class, completionCandidates = OptionTypes.PromptFormats.class,
+            description = "how the instruction is joined to the prompt: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+    PromptFormat format;
+
+    @Option(names = "--attention", paramLabel = "PATH", defaultValue = "engine", converter = OptionTypes.AttentionPaths.class,
+            completionCandidates = OptionTypes.AttentionPaths.class,
+            description = "engine: the engine's attention loop + observe; cache: KvCache.attend (default: ${DEFAULT-VALUE})")
+    AttentionPath path;
+
+    @Option(names = "--threads", paramLabel = "N", converter = OptionTypes.Positive.class,
+            description = "threads of the engine's matrix products, and of ND4J (default: the available processors)")
+    Integer threads;
+
+    @Mixin
+    ForceOption force;
+
+    private final PrintStream out;
+
+    LongGenBenchCommand(PrintStream out) {
+        this.out = out;
     }
 
-    public static int run(String[] args, PrintStream out, PrintStream err) {
-        Options options = new Options("longgenbench", "Runs LongGenBench (GSM8K, MMLU or CSQA, told by the data file's "
-                + "name) on a llama or qwen2\nGGUF model with greedy decoding, once per cache policy, and scores the "
-                + "answers with the\npaper's positional scorer. Writes one results directory per policy and summary.tsv "
-                + "to DIR.")
-                .option("model", "FILE", "GGUF model, required (F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1 or K-quant Q2_K-Q6_K tensors)", null)
-                .option("data", "FILE", "LongGenBench JSONL, required, e.g. gsm8k_30.jsonl", null)
-                .repeatable("policy", "SPEC", "cache policy, e.g. prefill=full or "
-                        + "prefill=snapkv(P=2048),decoding=slide(W=512,R=256); required, once per policy")
-                .option("examples", "N", "run only the first N examples (default: all)", null)
-                .option("max-new-tokens", "T", "tokens per response (default: 4096 for 30 questions, else 7950)", null)
-                .option("out", "DIR", "results directory", "results/longgenbench")
-                .option("prompt-format", "FORMAT", "how the instruction is joined to the prompt: llama3, llama2 or plain",
-                        "llama3")
-                .option("attention", "PATH", "engine: own attention loop + observe; cache: KvCache.attend", "engine")
-                .option("threads", "N", "threads of the engine's matrix products, and of ND4J (default: the available "
-                        + "processors)", null);
-        Commands.declareForce(options);
-        return Commands.execute("longgenbench", options, args, out, err, parsed -> {
-            Path model = file(parsed, "model");
-            Path data = file(parsed, "data");
-            List<String> policies = parsed.getAll("policy");
-            if (policies.isEmpty()) {
-                throw new UsageException("missing required option --policy SPEC");
+    @Override
+    public Integer call() throws UsageException, IOException {
+        Set<String> seen = new HashSet<>();
+        for (String policy : policies) {
+            // two specs that parse to the same policy would write into one results directory
+            String canonical = PolicySpec.parse(policy).describe();
+            if (!seen.add(canonical) | !seen.add("dir:" + LongGenBenchRunner.directoryName(policy))) {
+                throw new UsageException("--policy " + policy + " is given twice (as " + canonical + "); each policy "
+                        + "runs once into its own directory");
             }
-            Set<String> seen = new HashSet<>();
-            for (String policy : policies) {
-                // two specs that parse to the same policy would write into one results directory
-                String canonical;
-                try {
-                    canonical = PolicySpec.parse(policy).describe();
-                } catch (IllegalArgumentException e) {
-                    throw new UsageException("--policy: " + e.getMessage());
-                }
-                if (!seen.add(canonical) | !seen.add("dir:" + LongGenBenchRunner.directoryName(policy))) {
-                    throw new UsageException("--policy " + policy + " is given twice (as " + canonical + "); each policy "
-                            + "runs once into its own directory");
-                }
-            }
-            Request request = new Request(model, data, policies, positive(parsed, "examples"),
-                    positive(parsed, "max-new-tokens"), choice(parsed, "prompt-format", PromptFormat.values()),
-                    choice(parsed, "attention", AttentionPath.values()), Path.of(parsed.get("out")),
-                    parsed.has("threads") ? positive(parsed, "threads") : LlamaModel.defaultThreads());
-            try (OutputDirectory output = Commands.output(parsed, request.out())) {
-                return execute(request, output, out);
-            }
-        });
+        }
+        Request request = new Request(model, data, policies, examples == null ? 0 : examples,
+                maxNewTokens == null ? 0 : maxNewTokens, format, path, outDir,
+                threads == null ? LlamaModel.defaultThreads() : threads);
+        try (OutputDirectory output = force.open(request.out())) {
+            return execute(request, output, out);
+        }
     }
 
     /** A validated command line; {@code examples} and {@code maxNewTokens} are 0 when not given. */
@@ -128,34 +151,6 @@ public final class LongGenBenchCommand {
             Files.writeString(dir.resolve("summary.tsv"), summary, StandardCharsets.UTF_8);
             out.println("results in " + output.commit());
         }
-        return 0;
-    }
-
-    private static Path file(Options.Parsed parsed, String name) throws UsageException {
-        Path file = Path.of(parsed.require(name));
-        if (!Files.isRegularFile(file)) {
-            throw new UsageException(name + " file not found: " + file);
-        }
-        return file;
-    }
-
-    /** A positive value, or 0 when the option is absent. */
-    private static int positive(Options.Parsed parsed, String name) throws UsageException {
-        int n = parsed.getInt(name, 0);
-        if (!parsed.has(name) || n > 0) {
-            return n;
-        }
-        throw new UsageException("--" + name + " must be a positive integer, was '" + parsed.get(name) + "'");
-    }
-
-    private static <E extends Enum<E>> E choice(Options.Parsed parsed, String name, E[] values) throws UsageException {
-        String value = parsed.get(name);
-        for (E e : values) {
-            if (e.name().equalsIgnoreCase(value)) {
-                return e;
-            }
-        }
-        throw new UsageException("--" + name + " must be one of " + Arrays.toString(values).toLowerCase(Locale.ROOT)
-                + ", was '" + value + "'");
+        return Commands.OK;
     }
 }

@@ -1,44 +1,35 @@
 package io.scopekv.bench;
 
 import java.io.PrintStream;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.Set;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /**
- * The {@code scope-bench} entry point. {@code scope-bench [COMMAND] [options]}; without a command
- * it runs {@code demo}. Every command is one {@link #register} line.
+ * The {@code scope-bench} entry point: {@code scope-bench [COMMAND] [OPTIONS]}; without a command
+ * it runs {@code demo}. Every command is one {@code addSubcommand} line in {@link #commandLine}.
  */
+@Command(name = "scope-bench", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "[COMMAND]",
+        description = "Runs the scope-kv experiments: the paper's table on a tiny model of our own, synthetic "
+                + "workloads, trace replay, LongGenBench and fidelity on GGUF models, and the trainer. Without a "
+                + "command, runs demo (options after it go to demo).",
+        footer = {"%nRun 'scope-bench COMMAND --help' for a command's options; "
+            + "'source <(scope-bench generate-completion)' completes commands and options in bash."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {
+            "0:the command ran to the end",
+            "1:it failed: unreadable or refused input, an output directory that holds results (see --force) or "
+                + "cannot be written, an internal error; nothing half-written is left",
+            "2:the command line cannot be run as given: the message names the option, the value and the rule"})
 public final class Main {
 
-    /** A subcommand: parses its own arguments, prints to {@code out}/{@code err}, returns the exit status. */
-    @FunctionalInterface
-    public interface Command {
-        int run(String[] args, PrintStream out, PrintStream err);
-    }
-
-    private record Registered(String summary, Command command) {
-    }
-
     static final String DEFAULT_COMMAND = "demo";
-    private static final Map<String, Registered> COMMANDS = new LinkedHashMap<>();
 
-    static {
-        register("demo", "run the paper's table on the tiny model shipped with the bench (the default command)", DemoCommand::run);
-        register("sweep", "run policies x budgets on the synthetic workload and write a report", SweepCommand::run);
-        register("replay", "run one policy over a recorded trace and write what it kept", ReplayCommand::run);
-        register("export-trace", "write the synthetic workload as a trace for replay", ExportTraceCommand::run);
-        register("longgenbench", "run LongGenBench on a GGUF model with one or more policies", LongGenBenchCommand::run);
-        register("mini", "run the paper's table on a model trained on the mini-LongGenBench task", MiniCommand::run);
-        register("fidelity", "measure how far each policy moves a GGUF model's output from the full cache's", FidelityCommand::run);
-        register("train", "train a tiny Llama model on the mini-LongGenBench task and export it as GGUF", TrainCommand::run);
-    }
+    /** What picocli answers at the top level; any other option starts the default command's options. */
+    private static final Set<String> TOP_LEVEL_OPTIONS = Set.of("-h", "--help", "-V", "--version");
 
     private Main() {
-    }
-
-    private static void register(String name, String summary, Command command) {
-        COMMANDS.put(name, new Registered(summary, command));
     }
 
     public static void main(String[] args) {
@@ -48,27 +39,34 @@ public final class Main {
     /** Runs a command line and returns the exit status (0 ok, 1 failure, 2 usage error). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         System.setProperty("java.awt.headless", "true");
-        if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help"))) {
-            out.print(usage());
-            return 0;
+        boolean noCommand = args.length == 0 || args[0].startsWith("-") && !TOP_LEVEL_OPTIONS.contains(args[0]);
+        String[] line = args;
+        if (noCommand) {
+            line = new String[args.length + 1];
+            line[0] = DEFAULT_COMMAND;
+            System.arraycopy(args, 0, line, 1, args.length);
         }
-        String name = args.length == 0 || args[0].startsWith("-") ? DEFAULT_COMMAND : args[0];
-        String[] rest = args.length == 0 || args[0].startsWith("-") ? args : Arrays.copyOfRange(args, 1, args.length);
-        Registered command = COMMANDS.get(name);
-        if (command == null) {
-            err.println("scope-bench: unknown command '" + name + "'; known: " + String.join(", ", COMMANDS.keySet()));
-            err.println("Run 'scope-bench --help' for usage.");
-            return 2;
+        try {
+            return commandLine(out, err).execute(line);
+        } finally {
+            out.flush();
+            err.flush();
         }
-        return command.command().run(rest, out, err);
     }
 
-    static String usage() {
-        StringBuilder out = new StringBuilder("usage: scope-bench [COMMAND] [options]   (COMMAND defaults to ")
-                .append(DEFAULT_COMMAND).append(")\n\ncommands:\n");
-        COMMANDS.forEach((name, c) -> out.append("  ").append(name).append(" ".repeat(Math.max(2, 16 - name.length())))
-                .append(c.summary()).append('\n'));
-        out.append("\nRun 'scope-bench COMMAND --help' for a command's options.\n");
-        return out.toString();
+    /** The command line with every subcommand, writing to {@code out} and {@code err}. */
+    static CommandLine commandLine(PrintStream out, PrintStream err) {
+        CommandLine cli = new CommandLine(new Main())
+                .addSubcommand(new DemoCommand(out, err))
+                .addSubcommand(new SweepCommand(out, err))
+                .addSubcommand(new ReplayCommand(out, err))
+                .addSubcommand(new ExportTraceCommand(out, err))
+                .addSubcommand(new LongGenBenchCommand(out))
+                .addSubcommand(new MiniCommand(out, err))
+                .addSubcommand(new FidelityCommand(out, err))
+                .addSubcommand(new TrainCommand(out, err))
+                .addSubcommand(new AutoComplete.GenerateCompletion())
+                .addSubcommand(new CommandLine.HelpCommand());
+        return Commands.configure(cli, out, err);
     }
 }

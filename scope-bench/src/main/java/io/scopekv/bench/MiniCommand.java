@@ -17,55 +17,63 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code scope-bench mini}: the paper's table on a model trained on the mini-LongGenBench task
- * (by default the one shipped in the jar), printed and written to {@code OUT/mini/}.
+ * (by default the one shipped in the jar), printed and written to {@code OUT/mini/}. Not final:
+ * {@link DemoCommand} is this command under another name.
  */
-public final class MiniCommand {
+@Command(name = "mini", mixinStandardHelpOptions = true, description = {
+    "Run the paper's table on a model trained on the mini-LongGenBench task.",
+    "%nEvery answer of held-out tasks is generated greedily under the full cache, SCOPE (Slide, Adaptive, "
+        + "Discontinuous) at decoding budgets of 25%% and 12.5%% of the response with the prompt kept, unified H2O and "
+        + "StreamingLLM at the same total budget, SnapKV and PyramidKV prefill-only, and SnapKV + Slide; then Slide "
+        + "and unified H2O ranking decoding tokens by accumulated attention (unified H2O with prompt tokens starting "
+        + "from zero and from their prefill attention). Prints the table and writes results.md, results.json and "
+        + "accuracy-memory.png to OUT/mini/."})
+class MiniCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(MiniCommand.class);
     static final int DEFAULT_TASKS = 100;
 
-    private MiniCommand() {
+    @Option(names = "--model", paramLabel = "FILE", converter = OptionTypes.ExistingFile.class,
+            description = "GGUF model written by the train command (default: the model shipped with the bench)")
+    Path modelFile;
+
+    @Option(names = "--tasks", paramLabel = "N", defaultValue = "" + DEFAULT_TASKS, converter = OptionTypes.Positive.class,
+            description = "held-out tasks per policy (default: ${DEFAULT-VALUE})")
+    int tasks;
+
+    @Option(names = "--attention", paramLabel = "PATH", defaultValue = "cache", converter = OptionTypes.AttentionPaths.class,
+            completionCandidates = OptionTypes.AttentionPaths.class,
+            description = "cache: KvCache.attend; engine: own loop + observe (default: ${DEFAULT-VALUE})")
+    AttentionPath attention;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "results",
+            description = "parent directory of the results directory (default: ${DEFAULT-VALUE})")
+    Path outDir;
+
+    @Mixin
+    ForceOption force;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    MiniCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
     }
 
-    public static int run(String[] args, PrintStream out, PrintStream err) {
-        return Commands.execute("mini", options("mini"), args, out, err, parsed -> execute(parsed, out, err));
-    }
-
-    static Options options(String command) {
-        return Commands.declareForce(new Options(command, "Runs the paper's experiment on a tiny model trained on the mini-LongGenBench task: "
-                + "every answer of\nheld-out tasks generated greedily under the full cache, SCOPE (Slide, Adaptive, "
-                + "Discontinuous) at\ndecoding budgets of 25% and 12.5% of the response with the prompt kept, unified "
-                + "H2O and StreamingLLM\nat the same total budget, SnapKV and PyramidKV prefill-only, and SnapKV + Slide; "
-                + "then Slide and unified\nH2O ranking decoding tokens by accumulated attention (unified H2O with prompt "
-                + "tokens\nstarting from zero and from their prefill attention). Prints the table "
-                + "and writes results.md,\nresults.json and accuracy-memory.png to OUT/mini/.")
-                .option("model", "FILE", "GGUF model written by the train command", "the model shipped with the bench")
-                .option("tasks", "N", "held-out tasks per policy", String.valueOf(DEFAULT_TASKS))
-                .option("attention", "PATH", "cache: KvCache.attend; engine: own loop + observe", "cache")
-                .option("out", "DIR", "parent directory of the results directory", "results"));
-    }
-
-    static int execute(Options.Parsed parsed, PrintStream out, PrintStream err) throws UsageException, IOException {
-        int tasks = parsed.getInt("tasks", DEFAULT_TASKS);
-        if (tasks < 1) {
-            throw new UsageException("--tasks must be at least 1, was " + tasks);
-        }
-        AttentionPath path = switch (parsed.get("attention")) {
-            case "cache" -> AttentionPath.CACHE;
-            case "engine" -> AttentionPath.ENGINE;
-            default -> throw new UsageException("--attention must be cache or engine, was '" + parsed.get("attention") + "'");
-        };
-        String file = parsed.has("model") ? parsed.get("model") : null;
-        if (file != null && !Files.isRegularFile(Path.of(file))) {
-            throw new UsageException("--model " + file + " is not a file");
-        }
-        try (OutputDirectory output = Commands.output(parsed, Path.of(parsed.get("out")).resolve("mini"));
-             MiniModel model = file == null ? MiniModel.embedded() : MiniModel.load(Path.of(file))) {
+    @Override
+    public Integer call() throws IOException {
+        try (OutputDirectory output = force.open(outDir.resolve("mini"));
+             MiniModel model = modelFile == null ? MiniModel.embedded() : MiniModel.load(modelFile)) {
             TaskConfig task = model.task();
             out.printf(Locale.ROOT, "mini-LongGenBench on %s: %d facts, %d questions, %d-digit values; prompt %d tokens, "
                             + "response %d; %d held-out tasks per policy%n", model.name(), task.facts(), task.questions(),
@@ -75,7 +83,7 @@ public final class MiniCommand {
             List<MiniExperiment.Row> rows;
             // one bar over every task, the untimed warm-up task of each policy included
             try (Progress progress = new Progress("mini", (long) policies.size() * (tasks + 1), err)) {
-                rows = MiniExperiment.run(model, policies, tasks, path,
+                rows = MiniExperiment.run(model, policies, tasks, attention,
                         row -> LOG.debug("{}: {} answers right", row.policy().label(), row.accuracy()),
                         () -> progress.update(++done[0]));
             }
@@ -86,14 +94,14 @@ public final class MiniCommand {
                     + String.format(Locale.ROOT, "%d facts, %d questions, %d-digit values; prompt %d tokens, response %d; "
                                     + "%d held-out tasks per policy; attention path %s.%n%n", task.facts(), task.questions(),
                             task.valueDigits(), task.promptLength(), task.responseLength(), tasks,
-                            path.name().toLowerCase(Locale.ROOT))
+                            attention.name().toLowerCase(Locale.ROOT))
                     + table, StandardCharsets.UTF_8);
             Files.writeString(dir.resolve("results.json"), JsonFormat.pretty(json(model, tasks, rows)) + "\n", StandardCharsets.UTF_8);
             MiniExperiment.chart(rows, String.format(Locale.ROOT, "mini-LongGenBench, %d facts, %d held-out tasks; %s",
                     task.facts(), tasks, model.name())).write(dir.resolve("accuracy-memory.png"));
             out.println("results in " + output.commit());
         }
-        return 0;
+        return Commands.OK;
     }
 
     private static Map<String, Object> json(MiniModel model, int tasks, List<MiniExperiment.Row> rows) {

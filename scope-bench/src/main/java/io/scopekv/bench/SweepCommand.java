@@ -11,58 +11,86 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.Callable;
 import org.bytedeco.javacpp.Pointer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code scope-bench sweep}: every policy at every decoding budget, written to a results directory. */
-public final class SweepCommand {
+@Command(name = "sweep", mixinStandardHelpOptions = true, description = {
+    "Run policies x budgets on the synthetic workload and write a report.",
+    "%nEvery policy at each decoding budget against the full cache, on the synthetic LongGenBench-style workload. "
+        + "Writes config.json, metrics.json, steps.csv, results.md and PNG charts to OUT/<configuration>/ and prints "
+        + "the table."})
+final class SweepCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(SweepCommand.class);
 
-    private SweepCommand() {
+    @Mixin
+    WorkloadOptions workload;
+
+    @Option(names = "--prefill-budget", paramLabel = "P",
+            description = "prompt tokens kept after prefill (default: 60%% of M; 2048 with --paper)")
+    Integer prefillBudget;
+
+    @Option(names = "--windows", paramLabel = "W", split = ",",
+            description = "decoding budgets W (default: T/8,T/4, 12.5%% and 25%% of T; 512,1024 with --paper)")
+    List<Integer> windows;
+
+    @Option(names = "--recent", paramLabel = "R",
+            description = "recent decoding tokens always kept (default: T/16; 256 with --paper)")
+    Integer recent;
+
+    // a label no other option of this command has: picocli's completion script keeps the
+    // candidates in one variable per label
+    @Option(names = "--policies", paramLabel = "POLICY", split = ",", completionCandidates = OptionTypes.PolicyNames.class,
+            description = "registered policies to run besides the bounds full and random, or all; known: "
+                    + "${COMPLETION-CANDIDATES} (default: all)")
+    List<String> policies;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "results",
+            description = "parent directory of the results directory (default: ${DEFAULT-VALUE})")
+    Path outDir;
+
+    @Mixin
+    ForceOption force;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    SweepCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
     }
 
-    static Options options(String command, String summary) {
-        Options options = WorkloadOptions.declare(new Options(command, summary))
-                .option("prefill-budget", "P", "prompt tokens kept after prefill", "60% of M; 2048 with --paper")
-                .option("windows", "W1,W2", "decoding budgets W", "T/8,T/4 (12.5% and 25% of T); 512,1024 with --paper")
-                .option("recent", "R", "recent decoding tokens always kept", "T/16; 256 with --paper")
-                .option("policies", "A,B", "registered policies to run besides the bounds full and random; known: "
-                        + String.join(", ", PolicyRegistry.names()), "all")
-                .option("out", "DIR", "parent directory of the results directory", "results");
-        return Commands.declareForce(options);
+    @Override
+    public Integer call() throws UsageException, IOException {
+        SweepConfig config = config();
+        checkMemory(config, Runtime.getRuntime().maxMemory(), Pointer.maxBytes());
+        try (OutputDirectory dir = force.open(outDir.resolve(config.directoryName()))) {
+            sweep(config, dir, out, err);
+        }
+        return Commands.OK;
     }
 
-    public static int run(String[] args, PrintStream out, PrintStream err) {
-        Options options = options("sweep", "Runs policies x decoding budgets on the synthetic LongGenBench-style workload "
-                + "against the full cache;\nwrites config.json, metrics.json, steps.csv, results.md and PNG charts "
-                + "to OUT/<configuration>/ and prints the table.");
-        return Commands.execute("sweep", options, args, out, err, parsed -> {
-            SweepConfig config = config(parsed);
-            checkMemory(config, Runtime.getRuntime().maxMemory(), Pointer.maxBytes());
-            try (OutputDirectory dir = Commands.output(parsed, Path.of(parsed.get("out")).resolve(config.directoryName()))) {
-                sweep(config, dir, out, err);
-            }
-            return 0;
-        });
-    }
-
-    static SweepConfig config(Options.Parsed parsed) throws UsageException {
-        WorkloadConfig workload = WorkloadOptions.workload(parsed);
-        SweepConfig base = WorkloadOptions.paper(parsed) ? SweepConfig.paper(workload) : SweepConfig.defaults(workload);
-        List<String> policies = parsed.getList("policies", base.policies());
-        if (policies.isEmpty()) {
+    SweepConfig config() throws UsageException {
+        WorkloadConfig workload = this.workload.workload();
+        SweepConfig base = this.workload.paper ? SweepConfig.paper(workload) : SweepConfig.defaults(workload);
+        List<String> names = policies == null ? List.of("all")
+                : policies.stream().map(String::trim).filter(name -> !name.isEmpty()).toList();
+        if (names.isEmpty()) {
             throw new UsageException("--policies must name at least one policy (or all); known: "
                     + String.join(", ", PolicyRegistry.names()));
         }
-        if (policies.stream().distinct().count() != policies.size()) {
-            throw new UsageException("--policies names a policy twice: " + String.join(",", policies));
+        if (names.stream().distinct().count() != names.size()) {
+            throw new UsageException("--policies names a policy twice: " + String.join(",", names));
         }
         try {
-            return new SweepConfig(workload, parsed.has("prefill-budget") ? parsed.getInt("prefill-budget", 0) : base.prefillBudget(),
-                    parsed.has("windows") ? parsed.getIntList("windows", base.windows()) : base.windows(),
-                    parsed.has("recent") ? parsed.getInt("recent", 0) : base.recent(),
-                    policies.equals(List.of("all")) ? base.policies() : policies);
+            return new SweepConfig(workload, prefillBudget != null ? prefillBudget : base.prefillBudget(),
+                    windows != null ? windows : base.windows(), recent != null ? recent : base.recent(),
+                    names.equals(List.of("all")) ? base.policies() : names);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -14,60 +14,126 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code scope-bench train}: trains the tiny decoder on the mini-LongGenBench task and writes a
  * checkpoint, the learning curve (CSV and PNG) and the model as GGUF into {@code --out}.
  */
-public final class TrainCommand {
+@Command(name = "train", mixinStandardHelpOptions = true, description = {
+    "Train a tiny Llama model on the mini-LongGenBench task and export it as GGUF.",
+    "%nTrains a Llama-architecture decoder (RMSNorm, RoPE, grouped-query attention, SwiGLU) on the generated "
+        + "mini-LongGenBench task, in plain Java on the CPU. Writes checkpoint.bin, curve.csv, curve.png (loss), "
+        + "accuracy.png and model.gguf into DIR at every evaluation."})
+final class TrainCommand implements Callable<Integer> {
 
-    private TrainCommand() {
+    private static final int DEFAULT_STEPS = 2000;
+
+    @Option(names = "--out", paramLabel = "DIR", required = true, description = "output directory")
+    Path dir;
+
+    @Option(names = "--resume", description = "continue from DIR/checkpoint.bin: model, task and optimizer settings "
+            + "come from the checkpoint; --steps may raise the total, --threads applies")
+    boolean resume;
+
+    @Option(names = "--force", description = "start a new run in a DIR that holds a previous one, replacing its files "
+            + "at the first evaluation")
+    boolean force;
+
+    @Option(names = "--dim", paramLabel = "N", defaultValue = "64", description = "model width (default: ${DEFAULT-VALUE})")
+    int dim;
+
+    @Option(names = "--layers", paramLabel = "N", defaultValue = "2", description = "transformer blocks (default: ${DEFAULT-VALUE})")
+    int layers;
+
+    @Option(names = "--heads", paramLabel = "N", defaultValue = "4", description = "query heads (default: ${DEFAULT-VALUE})")
+    int heads;
+
+    @Option(names = "--kv-heads", paramLabel = "N", defaultValue = "2", description = "key/value heads (default: ${DEFAULT-VALUE})")
+    int kvHeads;
+
+    @Option(names = "--ffn", paramLabel = "N",
+            description = "SwiGLU hidden width (default: 8/3 of dim, rounded up to a multiple of 8)")
+    Integer ffn;
+
+    @Option(names = "--tied", description = "reuse the token embedding as the output projection")
+    boolean tied;
+
+    @Option(names = "--context", paramLabel = "N", description = "context length (default: the task's length)")
+    Integer context;
+
+    @Option(names = "--rope-theta", paramLabel = "X", defaultValue = "10000",
+            description = "RoPE base frequency (default: ${DEFAULT-VALUE})")
+    float ropeTheta;
+
+    @Option(names = "--facts", paramLabel = "N", defaultValue = "8",
+            description = "facts in the prompt, at most 26 (default: ${DEFAULT-VALUE})")
+    int facts;
+
+    @Option(names = "--questions", paramLabel = "N", description = "questions answered in the response (default: --facts)")
+    Integer questions;
+
+    @Option(names = "--digits", paramLabel = "N", defaultValue = "2",
+            description = "digits per value and running sum (default: ${DEFAULT-VALUE})")
+    int digits;
+
+    @Option(names = "--min-facts", paramLabel = "N", description = "curriculum: each training task draws its fact "
+            + "count from [N, --facts]; held-out tasks always have --facts facts (default: --facts, no curriculum)")
+    Integer minFacts;
+
+    @Option(names = "--steps", paramLabel = "N", description = "optimizer steps (default: " + DEFAULT_STEPS
+            + "; with --resume, the checkpoint's total)")
+    Integer steps;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "16", description = "tasks per step (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--lr", paramLabel = "X", defaultValue = "3e-3", description = "peak learning rate (default: ${DEFAULT-VALUE})")
+    float lr;
+
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "100", description = "warmup steps (default: ${DEFAULT-VALUE})")
+    int warmup;
+
+    @Option(names = "--weight-decay", paramLabel = "X", defaultValue = "0.01",
+            description = "AdamW weight decay on matrices (default: ${DEFAULT-VALUE})")
+    float weightDecay;
+
+    @Option(names = "--clip", paramLabel = "X", defaultValue = "1.0",
+            description = "global gradient-norm clip (default: ${DEFAULT-VALUE})")
+    float clip;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
+            description = "initial weights and training tasks (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--eval-every", paramLabel = "N", defaultValue = "100",
+            description = "steps between held-out evaluations (default: ${DEFAULT-VALUE})")
+    int evalEvery;
+
+    @Option(names = "--eval-tasks", paramLabel = "N", defaultValue = "20",
+            description = "held-out tasks per evaluation (default: ${DEFAULT-VALUE})")
+    int evalTasks;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "2",
+            description = "threads over the batch; results do not depend on it (default: ${DEFAULT-VALUE})")
+    int threads;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    TrainCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
     }
 
-    public static int run(String[] args, PrintStream out, PrintStream err) {
-        return Commands.execute("train", options(), args, out, err, parsed -> execute(parsed, out, err));
-    }
-
-    private static Options options() {
-        return new Options("train", "Trains a Llama-architecture decoder (RMSNorm, RoPE, grouped-query attention, SwiGLU) on\n"
-                + "the generated mini-LongGenBench task, in plain Java on the CPU. Writes checkpoint.bin,\n"
-                + "curve.csv, curve.png (loss), accuracy.png and model.gguf into DIR at every evaluation.")
-                .option("out", "DIR", "output directory (required)", null)
-                .flag("resume", "continue from DIR/checkpoint.bin: model, task and optimizer settings come from the "
-                        + "checkpoint; --steps may raise the total, --threads applies")
-                .flag("force", "start a new run in a DIR that holds a previous one, replacing its files at the "
-                        + "first evaluation")
-                .option("dim", "N", "model width", "64")
-                .option("layers", "N", "transformer blocks", "2")
-                .option("heads", "N", "query heads", "4")
-                .option("kv-heads", "N", "key/value heads", "2")
-                .option("ffn", "N", "SwiGLU hidden width (default: 8/3 of dim, rounded up to a multiple of 8)", null)
-                .flag("tied", "reuse the token embedding as the output projection")
-                .option("context", "N", "context length (default: the task's length)", null)
-                .option("rope-theta", "X", "RoPE base frequency", "10000")
-                .option("facts", "N", "facts in the prompt, at most 26", "8")
-                .option("questions", "N", "questions answered in the response (default: --facts)", null)
-                .option("digits", "N", "digits per value and running sum", "2")
-                .option("min-facts", "N", "curriculum: each training task draws its fact count from [N, --facts]; "
-                        + "held-out tasks always have --facts facts (default: --facts, no curriculum)", null)
-                .option("steps", "N", "optimizer steps", "2000")
-                .option("batch", "N", "tasks per step", "16")
-                .option("lr", "X", "peak learning rate", "3e-3")
-                .option("warmup", "N", "warmup steps", "100")
-                .option("weight-decay", "X", "AdamW weight decay on matrices", "0.01")
-                .option("clip", "X", "global gradient-norm clip", "1.0")
-                .option("seed", "N", "initial weights and training tasks", "1")
-                .option("eval-every", "N", "steps between held-out evaluations", "100")
-                .option("eval-tasks", "N", "held-out tasks per evaluation", "20")
-                .option("threads", "N", "threads over the batch; results do not depend on it", "2");
-    }
-
-    private static int execute(Options.Parsed parsed, PrintStream out, PrintStream err) throws UsageException, IOException {
-        Path dir = Path.of(parsed.require("out"));
-        checkOut(dir, parsed.has("resume"), parsed.has("force"));
+    @Override
+    public Integer call() throws UsageException, IOException {
+        checkOut(dir, resume, force);
         Trainer trainer;
         try {
-            trainer = parsed.has("resume") ? resume(dir, parsed) : Trainer.start(config(parsed));
+            trainer = resume ? resume() : Trainer.start(config());
         } catch (IllegalArgumentException e) {
             // the configuration records check the options together, so what they reject is the command line
             throw new UsageException(e.getMessage());
@@ -84,7 +150,7 @@ public final class TrainCommand {
         EvalPoint last = trainer.curve().get(trainer.curve().size() - 1);
         out.printf(Locale.ROOT, "step %d, %.0f s: held-out answers right %.1f%% (greedy), %.1f%% (forced); files in %s%n",
                 last.step(), last.seconds(), 100 * last.greedyAccuracy(), 100 * last.forcedAccuracy(), dir);
-        return 0;
+        return Commands.OK;
     }
 
     /** Refuses, before any work, a DIR that cannot be written or whose previous run would be replaced silently. */
@@ -106,25 +172,20 @@ public final class TrainCommand {
         OutputDirectory.check(dir, true);
     }
 
-    private static Trainer resume(Path dir, Options.Parsed p) throws UsageException, IOException {
+    private Trainer resume() throws IOException {
         Path file = dir.resolve(Trainer.CHECKPOINT);
         if (!Files.exists(file)) {
             throw new IOException("--resume needs " + file + ", which does not exist");
         }
-        // 0 keeps the checkpoint's total, so the --steps default must not apply here
-        int steps = p.has("steps") ? p.getInt("steps", 0) : 0;
-        return Trainer.resume(Checkpoint.read(file), steps, p.getInt("threads", 0));
+        // 0 keeps the checkpoint's total
+        return Trainer.resume(Checkpoint.read(file), steps == null ? 0 : steps, threads);
     }
 
-    private static TrainConfig config(Options.Parsed p) throws UsageException {
-        int facts = p.getInt("facts", 0);
-        TaskConfig task = new TaskConfig(facts, p.getInt("questions", facts), p.getInt("digits", 0));
-        int dim = p.getInt("dim", 0);
-        ModelConfig model = new ModelConfig(dim, p.getInt("layers", 0), p.getInt("heads", 0), p.getInt("kv-heads", 0),
-                p.getInt("ffn", (dim * 8 / 3 + 7) / 8 * 8), TaskVocabulary.SIZE, p.getInt("context", task.totalLength()),
-                p.has("tied"), p.getFloat("rope-theta", 0), 1e-5f);
-        return new TrainConfig(model, task, p.getInt("min-facts", facts), p.getInt("steps", 0), p.getInt("batch", 0),
-                p.getFloat("lr", 0), p.getInt("warmup", 0), p.getFloat("weight-decay", 0), p.getFloat("clip", 0),
-                p.getLong("seed", 0), p.getInt("eval-every", 0), p.getInt("eval-tasks", 0), p.getInt("threads", 0));
+    private TrainConfig config() {
+        TaskConfig task = new TaskConfig(facts, questions == null ? facts : questions, digits);
+        ModelConfig model = new ModelConfig(dim, layers, heads, kvHeads, ffn == null ? (dim * 8 / 3 + 7) / 8 * 8 : ffn,
+                TaskVocabulary.SIZE, context == null ? task.totalLength() : context, tied, ropeTheta, 1e-5f);
+        return new TrainConfig(model, task, minFacts == null ? facts : minFacts, steps == null ? DEFAULT_STEPS : steps,
+                batch, lr, warmup, weightDecay, clip, seed, evalEvery, evalTasks, threads);
     }
 }

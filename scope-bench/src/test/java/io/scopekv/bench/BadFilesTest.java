@@ -31,7 +31,7 @@ class BadFilesTest {
     @TempDir
     Path dir;
 
-    private final CommandCapture cli = new CommandCapture(Main::run);
+    private final CommandCapture cli = new CommandCapture();
 
     /** Offset of the first weight-array length in a checkpoint: the fixed-size header before it. */
     private static final int CHECKPOINT_ARRAY_LENGTH = 117;
@@ -155,32 +155,58 @@ class BadFilesTest {
         SweepCommand.checkMemory(config, Long.MAX_VALUE, Long.MAX_VALUE);
     }
 
+    /** A command {@code scope-bench x} that throws what it is given. */
+    @picocli.CommandLine.Command(name = "x")
+    static final class Throwing implements java.util.concurrent.Callable<Integer> {
+        private final Throwable thrown;
+
+        Throwing(Throwable thrown) {
+            this.thrown = thrown;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            if (thrown instanceof Error e) {
+                throw e;
+            }
+            throw (Exception) thrown;
+        }
+    }
+
+    @picocli.CommandLine.Command(name = "scope-bench")
+    static final class Top {
+    }
+
+    private static int runThrowing(Throwable thrown, java.io.PrintStream err) {
+        picocli.CommandLine cli = new picocli.CommandLine(new Top()).addSubcommand(new Throwing(thrown));
+        return Commands.configure(cli, System.out, err).execute("x");
+    }
+
     @Test
     void anUnexpectedExceptionOrOutOfMemoryIsOneLineNotAStackTrace() {
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
         java.io.PrintStream errStream = new java.io.PrintStream(err, true, StandardCharsets.UTF_8);
-        Options options = new Options("x", "test");
-        assertThat(Commands.execute("x", options, new String[0], System.out, errStream, parsed -> {
-            throw new ArithmeticException("/ by zero");
-        })).isEqualTo(1);
+        assertThat(runThrowing(new ArithmeticException("/ by zero"), errStream)).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8))
                 .isEqualTo("scope-bench x: internal error, please report it with the command line: "
                         + "java.lang.ArithmeticException: / by zero\n");
         err.reset();
-        assertThat(Commands.execute("x", options, new String[0], System.out, errStream, parsed -> {
-            throw new OutOfMemoryError("Java heap space");
-        })).isEqualTo(1);
+        assertThat(runThrowing(new OutOfMemoryError("Java heap space"), errStream)).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("scope-bench x: out of memory with a maximum heap of ")
                 .contains("-Xmx").hasLineCount(1);
         err.reset();
-        assertThat(Commands.execute("x", options, new String[0], System.out, errStream, parsed -> {
-            throw new java.io.EOFException();
-        })).isEqualTo(1);
+        assertThat(runThrowing(new java.io.EOFException(), errStream)).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("scope-bench x: EOFException\n");
         err.reset();
-        assertThat(Commands.execute("x", options, new String[0], System.out, errStream, parsed -> {
-            throw new java.nio.file.NoSuchFileException("/proc/x");
-        })).isEqualTo(1);
+        assertThat(runThrowing(new java.nio.file.NoSuchFileException("/proc/x"), errStream)).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("scope-bench x: /proc/x: no such file or directory\n");
+        err.reset();
+        assertThat(runThrowing(new java.io.UncheckedIOException(new java.nio.file.AccessDeniedException("/root/x")), errStream))
+                .isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("scope-bench x: /root/x: permission denied\n");
+        err.reset();
+        assertThat(runThrowing(new UsageException("--n must be even, was 3"), errStream)).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("scope-bench x: --n must be even, was 3\n"
+                + "Run 'scope-bench x --help' for usage.\n");
     }
 }

@@ -22,7 +22,7 @@ class FidelityCommandTest {
     static Path dir;
     private static Path model;
 
-    private final CommandCapture cli = new CommandCapture(Main::run);
+    private final CommandCapture cli = new CommandCapture();
 
     @BeforeAll
     static void writeModel() throws Exception {
@@ -88,9 +88,9 @@ class FidelityCommandTest {
         assertThat(fidelity(out, "--tokens", "13")).isEqualTo(2);
         assertThat(cli.err()).contains("continuation of at least 2 tokens");
         assertThat(cli.run("fidelity", "--out", out.toString())).isEqualTo(2);
-        assertThat(cli.err()).contains("missing required option --model");
+        assertThat(cli.err()).contains("Missing required option: '--model=FILE'");
         assertThat(fidelity(out, "--storage", "INT8")).isEqualTo(2);
-        assertThat(cli.err()).contains("--storage must be FLOAT32, BF16 or F16, was 'INT8'");
+        assertThat(cli.err()).contains("Invalid value for option '--storage': 'INT8' is not one of FLOAT32, BF16, F16");
         assertThat(fidelity(out, "--prompts", dir.resolve("missing.txt").toString())).isEqualTo(2);
         assertThat(cli.err()).contains("is not a file");
         assertThat(out).doesNotExist();

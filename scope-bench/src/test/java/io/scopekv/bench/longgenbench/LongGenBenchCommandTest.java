@@ -3,7 +3,6 @@ package io.scopekv.bench.longgenbench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.scopekv.bench.CommandCapture;
-import io.scopekv.bench.LongGenBenchCommand;
 import io.scopekv.bench.engine.RandomModel;
 import io.scopekv.bench.gguf.GgmlType;
 import io.scopekv.bench.io.JsonFormat;
@@ -22,7 +21,7 @@ class LongGenBenchCommandTest {
     @TempDir
     Path dir;
 
-    private final CommandCapture cli = new CommandCapture(LongGenBenchCommand::run);
+    private final CommandCapture cli = new CommandCapture("longgenbench");
 
     private int run(String... args) {
         return cli.run(args);
@@ -82,12 +81,13 @@ class LongGenBenchCommandTest {
     @Test
     void reportsClearErrors() throws IOException {
         assertThat(run("--help")).isZero();
-        assertThat(cli.out()).startsWith("usage: scope-bench longgenbench").contains("--policy SPEC", "(repeatable)");
+        assertThat(cli.out()).startsWith("Usage: scope-bench longgenbench").contains("--policy=SPEC", "(repeatable)");
 
         Path data = data("gsm8k_2.jsonl", "short prompt");
         assertThat(run("--model", dir.resolve("absent.gguf").toString(), "--data", data.toString(), "--policy", "prefill=full"))
                 .isEqualTo(2);
-        assertThat(cli.err()).contains("scope-bench longgenbench: model file not found").contains("absent.gguf")
+        assertThat(cli.err()).contains("scope-bench longgenbench: Invalid value for option '--model': '"
+                + dir.resolve("absent.gguf") + "' is not a file (no such file)")
                 .contains("Run 'scope-bench longgenbench --help' for usage.");
 
         Path model = RandomModel.llama(4, 2, GgmlType.F32).withByteTokenizer().write(dir);
@@ -95,11 +95,11 @@ class LongGenBenchCommandTest {
         assertThat(cli.err()).contains("unknown prefill compressor 'nope'");
 
         assertThat(run("--model", model.toString(), "--data", data.toString())).isEqualTo(2);
-        assertThat(cli.err()).contains("missing required option --policy SPEC");
+        assertThat(cli.err()).contains("Missing required option: '--policy=SPEC'");
 
         assertThat(run("--model", model.toString(), "--data", data.toString(), "--policy", "prefill=full",
                 "--attention", "gpu")).isEqualTo(2);
-        assertThat(cli.err()).contains("--attention must be one of [engine, cache], was 'gpu'");
+        assertThat(cli.err()).contains("Invalid value for option '--attention': 'gpu' is not one of engine, cache");
 
         Path longData = data("gsm8k_long.jsonl", "x".repeat(2000));
         assertThat(run("--model", model.toString(), "--data", longData.toString(), "--policy", "prefill=full",
@@ -113,6 +113,6 @@ class LongGenBenchCommandTest {
 
         assertThat(run("--model", model.toString(), "--data", data.toString(), "--policy", "prefill=full", "--examples", "0"))
                 .isEqualTo(2);
-        assertThat(cli.err()).contains("--examples must be a positive integer");
+        assertThat(cli.err()).contains("Invalid value for option '--examples': '0' is not a positive integer");
     }
 }

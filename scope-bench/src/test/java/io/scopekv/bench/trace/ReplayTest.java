@@ -121,7 +121,7 @@ class ReplayTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("token 6 (decode step 3), layer 0: the value holds NaN at element 1; every query, key and value "
                         + "must be finite");
-        io.scopekv.bench.CommandCapture cli = new io.scopekv.bench.CommandCapture(io.scopekv.bench.Main::run);
+        io.scopekv.bench.CommandCapture cli = new io.scopekv.bench.CommandCapture();
         Path out = tmp.resolve("cli");
         assertThat(cli.run("replay", "--trace", trace.toString(), "--policy", "decoding=slide(W=3,R=1)", "--out",
                 out.toString())).isEqualTo(1);
