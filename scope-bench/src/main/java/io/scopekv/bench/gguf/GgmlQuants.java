@@ -25,7 +25,8 @@ import java.nio.ByteOrder;
  *   <li>Q3_K, 256 elements in 110 bytes: 32 bytes {@code hmask}, 64 bytes of 2-bit quants laid out
  *       as in Q2_K, 12 bytes of sixteen 6-bit scales, {@code d}. Element {@code 128h + 32k + l}
  *       takes its third bit from bit {@code 4h + k} of {@code hmask[l]}; a clear bit subtracts 4:
- *       {@code x = d * (scale - 32) * (q - (bit ? 0 : 4))}.</li> {@code d}, {@code dmin}, 12 bytes of eight 6-bit
+ *       {@code x = d * (scale - 32) * (q - (bit ? 0 : 4))}.</li>
+ *   <li>Q4_K, 256 elements in 144 bytes: {@code d}, {@code dmin}, 12 bytes of eight 6-bit
  *       (scale, min) pairs, 128 bytes of nibbles. Each 64-element group g uses bytes
  *       {@code [32g, 32g + 32)}: low nibbles for its first 32 elements (sub-block 2g), high nibbles
  *       for the next 32 (sub-block 2g + 1); {@code x = d * scale * nibble - dmin * min}.</li>
