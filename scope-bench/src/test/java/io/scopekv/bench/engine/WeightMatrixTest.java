@@ -107,6 +107,34 @@ class WeightMatrixTest {
         }
     }
 
+    /**
+     * A one-hot {@code x} picks out a single weight, so a kernel that reads any element from the
+     * wrong position, nibble, bit pair or scale of its block (the unpacking of Q6_K's split low and
+     * high bits, Q4_K's packed 6-bit scales) fails at that element. The product of one weight with
+     * 1 is that weight up to one rounding of its scale arithmetic.
+     */
+    @ParameterizedTest
+    @EnumSource(GgmlType.class)
+    void everyElementOfABlockIsReadFromItsOwnPosition(GgmlType type) {
+        int cols = 2 * Math.max(32, type.blockSize());
+        ByteBuffer bytes = randomMatrix(type, 1, cols, 11 + type.ordinal());
+        WeightMatrix m = WeightMatrix.of("w", type, 1, cols, bytes);
+        float[] dense = new float[cols];
+        GgmlQuants.dequantize(type, bytes.duplicate(), dense, 0, cols);
+        for (RowKernel kernel : List.of(RowKernel.scalar(), RowKernel.create())) {
+            WeightMatrix.Scratch scratch = new WeightMatrix.Scratch(kernel);
+            float[] x = new float[cols];
+            float[] out = new float[1];
+            for (int i = 0; i < cols; i++) {
+                java.util.Arrays.fill(x, 0f);
+                x[i] = 1f;
+                m.dotRows(0, 1, x, 0, out, 0, scratch);
+                assertThat(out[0]).as("%s %s element %d", type, kernel.getClass().getSimpleName(), i)
+                        .isCloseTo(dense[i], org.assertj.core.data.Offset.offset(1e-6f * Math.abs(dense[i]) + 1e-9f));
+            }
+        }
+    }
+
     @Test
     void halfKernelDecodesEveryBitPattern() {
         RowKernel vector = RowKernel.create();
