@@ -115,15 +115,24 @@ class CommandLineTest {
 
     @Test
     void everyLevelPrintsItsHelpAndTheVersion() {
-        for (String command : Main.commandLine(System.out, System.err).getSubcommands().keySet()) {
-            if (command.equals("help")) {
-                continue;
+        // picocli reads descriptions as format strings and warns on System.err about a bare '%'
+        PrintStream original = System.err;
+        ByteArrayOutputStream warnings = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(warnings, true, StandardCharsets.UTF_8));
+        try {
+            for (String command : Main.commandLine(System.out, System.err).getSubcommands().keySet()) {
+                if (command.equals("help")) {
+                    continue;
+                }
+                assertThat(cli.run(command, "--version")).as(command).isZero();
+                assertThat(cli.out()).as(command).startsWith("scope-bench 0.").contains("Java " + Runtime.version());
+                assertThat(cli.run(command, "-h")).as(command).isZero();
+                assertThat(cli.out()).as(command).startsWith("Usage: scope-bench " + command).doesNotContain("%n");
             }
-            assertThat(cli.run(command, "--version")).as(command).isZero();
-            assertThat(cli.out()).as(command).startsWith("scope-bench 0.").contains("Java " + Runtime.version());
-            assertThat(cli.run(command, "-h")).as(command).isZero();
-            assertThat(cli.out()).as(command).startsWith("Usage: scope-bench " + command);
+        } finally {
+            System.setErr(original);
         }
+        assertThat(warnings.toString(StandardCharsets.UTF_8)).isEmpty();
         assertThat(cli.run("-V")).isZero();
         assertThat(cli.out()).startsWith("scope-bench 0.");
         assertThat(cli.run("--help")).isZero();
