@@ -305,11 +305,15 @@ public final class LlamaModel implements AutoCloseable {
         });
     }
 
-    /** Decodes rows {@code [from, to)} of {@code m} into {@code dst} (row-major), split over the threads. */
+    /**
+     * Decodes rows {@code [from, to)} of {@code m} into {@code dst} (row-major), split over the
+     * threads, each with its own kernel's block decoders.
+     */
     void dequantizeRows(WeightMatrix m, int from, int to, float[] dst) {
         long bytes = (long) (to - from) * m.rowBytes();
+        WeightMatrix.Scratch own = callerScratch.get();
         workers.run(to - from, (int) Math.max(1, bytes / BYTES_PER_PART), (part, a, b) ->
-                m.dequantizeRows(from + a, from + b, dst, a * m.cols()));
+                m.decodeRows(from + a, from + b, dst, a * m.cols(), part == 0 ? own : workerScratch[part]));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.scopekv.bench.engine;
 
+import io.scopekv.bench.gguf.GgmlType;
 import io.scopekv.bench.gguf.Halfs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,11 +31,37 @@ interface RowKernel {
     /** Over {@code blocks} Q4_0 blocks (32 elements in 18 bytes). */
     float q4_0(byte[] w, int wOff, float[] x, int xOff, int blocks);
 
+    /** Over {@code blocks} Q4_1 blocks (32 elements in 20 bytes). */
+    float q4_1(byte[] w, int wOff, float[] x, int xOff, int blocks);
+
+    /** Over {@code blocks} Q5_0 blocks (32 elements in 22 bytes). */
+    float q5_0(byte[] w, int wOff, float[] x, int xOff, int blocks);
+
+    /** Over {@code blocks} Q5_1 blocks (32 elements in 24 bytes). */
+    float q5_1(byte[] w, int wOff, float[] x, int xOff, int blocks);
+
+    /** Over {@code blocks} Q2_K blocks (256 elements in 84 bytes). */
+    float q2K(byte[] w, int wOff, float[] x, int xOff, int blocks);
+
+    /** Over {@code blocks} Q3_K blocks (256 elements in 110 bytes). */
+    float q3K(byte[] w, int wOff, float[] x, int xOff, int blocks);
+
     /** Over {@code blocks} Q4_K blocks (256 elements in 144 bytes). */
     float q4K(byte[] w, int wOff, float[] x, int xOff, int blocks);
 
+    /** Over {@code blocks} Q5_K blocks (256 elements in 176 bytes). */
+    float q5K(byte[] w, int wOff, float[] x, int xOff, int blocks);
+
     /** Over {@code blocks} Q6_K blocks (256 elements in 210 bytes). */
     float q6K(byte[] w, int wOff, float[] x, int xOff, int blocks);
+
+    /**
+     * Decodes {@code blocks} blocks of a quantized {@code type} (not F32, F16 or BF16) from
+     * {@code w[wOff]} into {@code dst[dstOff, dstOff + blocks * type.blockSize())} with the same
+     * float32 operations, in the same order, as {@link io.scopekv.bench.gguf.GgmlQuants#dequantize},
+     * so the values are identical to the dequantizer's.
+     */
+    void decode(GgmlType type, byte[] w, int wOff, float[] dst, int dstOff, int blocks);
 
     /** {@code y[yOff + i] += a * x[xOff + i]} for {@code i < n}. */
     void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n);
@@ -62,6 +89,22 @@ interface RowKernel {
     /** The 6-bit min of sub-block {@code j} of the Q4_K scale bytes at {@code s}. */
     static int minK4(byte[] b, int s, int j) {
         return j < 4 ? b[s + j + 4] & 63 : ((b[s + j + 4] & 0xFF) >>> 4) | (((b[s + j] & 0xFF) >>> 6) << 4);
+    }
+
+    /** The little-endian 32-bit word at {@code p} (the fifth bits of a Q5_0 or Q5_1 block). */
+    static int int32(byte[] b, int p) {
+        return (b[p] & 0xFF) | (b[p + 1] & 0xFF) << 8 | (b[p + 2] & 0xFF) << 16 | (b[p + 3] & 0xFF) << 24;
+    }
+
+    /**
+     * The 6-bit scale (unsigned, before subtracting 32) of sub-block {@code j} (0-15) of the Q3_K
+     * scale bytes at {@code s}: low 4 bits from the low nibble of byte j (j &lt; 8) or the high
+     * nibble of byte j - 8, high 2 bits from bit pair j / 4 of byte 8 + j % 4.
+     */
+    static int scaleK3(byte[] b, int s, int j) {
+        int low = j < 8 ? b[s + j] & 0x0F : (b[s + j - 8] & 0xFF) >>> 4;
+        int high = ((b[s + 8 + j % 4] & 0xFF) >>> (2 * (j / 4))) & 3;
+        return low | high << 4;
     }
 
     /** Which kernel this JVM gets, decided once. */

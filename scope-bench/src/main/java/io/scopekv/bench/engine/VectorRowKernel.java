@@ -1,9 +1,12 @@
 package io.scopekv.bench.engine;
 
 import static io.scopekv.bench.engine.RowKernel.half;
+import static io.scopekv.bench.engine.RowKernel.int32;
 import static io.scopekv.bench.engine.RowKernel.minK4;
+import static io.scopekv.bench.engine.RowKernel.scaleK3;
 import static io.scopekv.bench.engine.RowKernel.scaleK4;
 
+import io.scopekv.bench.gguf.GgmlType;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -26,6 +29,13 @@ import jdk.incubator.vector.VectorSpecies;
  * (The earlier Q6_K kernel lost its small helpers this way and ran at a tenth of the other
  * types' speed.) And bytes are shifted as 32-bit lanes, then masked: x86 has no byte shifts,
  * and the Vector API's emulated byte shift costs about twice as much.
+ *
+ * <p>The 32-element types decode in registers inside their product loop. The K-quants other than
+ * Q4_K run in two passes per block, as Q6_K does: an {@code unpack} method writes the block's
+ * integer values to {@link #unpacked} and one float32 scale and offset per 16 values to
+ * {@link #scales} and {@link #offsets} (arrays only cross the call), and the product loop
+ * multiplies them with {@code x}. {@link #decode}, prefill's tile decoder, reuses the same unpack
+ * methods for every quantized type and writes {@code q * scale + offset} as float32.
  */
 final class VectorRowKernel implements RowKernel {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -34,8 +44,21 @@ final class VectorRowKernel implements RowKernel {
     private static final VectorSpecies<Byte> B = L >= 8 ? VectorSpecies.of(byte.class, VectorShape.forBitSize(8 * L)) : null;
     private static final VectorSpecies<Short> S = L >= 8 ? VectorSpecies.of(short.class, VectorShape.forBitSize(16 * L)) : null;
 
-    /** One Q6_K block's unpacked values, {@code q - 32} in {@code [-32, 31]}. */
-    private final byte[] q6 = new byte[256];
+    /**
+     * One block's unpacked integer values in element order (Q6_K: {@code q - 32}; Q3_K: {@code q - 4}
+     * where the mask bit is clear; Q4_0, Q5_0: centred on zero), written by the {@code unpack}
+     * methods; {@code [256]}, of which a 32-element block uses the first 32.
+     */
+    private final byte[] unpacked = new byte[256];
+
+    /** Per 16 unpacked values: the float32 scale that multiplies them, {@code [16]}. */
+    private final float[] scales = new float[16];
+
+    /**
+     * Per 16 unpacked values: what is added after scaling, {@code [16]}: minus the K-quants' min,
+     * Q4_1's and Q5_1's {@code m}, or -0 for types without one (x + -0 is x, signed zeros included).
+     */
+    private final float[] offsets = new float[16];
 
     /** The lanes of an accumulator, summed in index order so results do not depend on JIT tier. */
     private final float[] lanes = new float[L];
@@ -204,7 +227,7 @@ final class VectorRowKernel implements RowKernel {
     }
 
     /**
-     * Two passes per block: {@link #unpackQ6K} writes the block's 256 signed values to {@link #q6}
+     * Two passes per block: {@link #unpackQ6K} writes the block's 256 signed values to {@link #unpacked}
      * (a call that passes no vectors, so it costs nothing extra if C2 leaves it out of line), and
      * the loop here multiplies them, 16 per scale, with {@code x}, into two independent
      * accumulators. With all 6-bit unpacking and all products in one loop body, the compiled
@@ -212,7 +235,7 @@ final class VectorRowKernel implements RowKernel {
      */
     @Override
     public float q6K(byte[] w, int wOff, float[] x, int xOff, int blocks) {
-        byte[] q = q6;
+        byte[] q = unpacked;
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = FloatVector.zero(F);
         for (int b = 0; b < blocks; b++) {
@@ -267,4 +290,371 @@ final class VectorRowKernel implements RowKernel {
         }
     }
 
+    @Override
+    public float q4_1(byte[] w, int wOff, float[] x, int xOff, int blocks) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            int p = wOff + 20 * b;
+            int xb = xOff + 32 * b;
+            // weight = d * q + m is one fma per vector
+            FloatVector d = FloatVector.broadcast(F, half(w, p));
+            FloatVector m = FloatVector.broadcast(F, half(w, p + 2));
+            for (int j = 0; j < 16; j += L) {
+                ByteVector q = ByteVector.fromArray(B, w, p + 4 + j);
+                ByteVector high = q.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes();
+                FloatVector low = (FloatVector) q.and((byte) 0x0F).castShape(F, 0);
+                FloatVector up = (FloatVector) high.and((byte) 0x0F).castShape(F, 0);
+                a0 = low.fma(d, m).fma(FloatVector.fromArray(F, x, xb + j), a0);
+                a1 = up.fma(d, m).fma(FloatVector.fromArray(F, x, xb + 16 + j), a1);
+            }
+        }
+        a0.add(a1).intoArray(lanes, 0);
+        return sumLanes();
+    }
+
+    /**
+     * The fifth bits come from the 32-bit word {@code qh}: bit {@code j + i} is moved to bit 4 of
+     * int lane {@code i} by one variable shift per vector ({@code (qh >>> j) << 4}, shifted right
+     * by the lane index), then or-ed into the widened nibbles.
+     */
+    @Override
+    public float q5_0(byte[] w, int wOff, float[] x, int xOff, int blocks) {
+        IntVector lane = IntVector.zero(I).addIndex(1);
+        FloatVector a0 = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            int p = wOff + 22 * b;
+            int xb = xOff + 32 * b;
+            int qh = int32(w, p + 2);
+            // the block's scale multiplies its sum once instead of every weight
+            FloatVector block = FloatVector.zero(F);
+            for (int j = 0; j < 16; j += L) {
+                ByteVector v = ByteVector.fromArray(B, w, p + 6 + j);
+                ByteVector high = v.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes();
+                IntVector bitsLow = IntVector.broadcast(I, (qh >>> j) << 4).lanewise(VectorOperators.LSHR, lane).and(16);
+                IntVector bitsHigh = IntVector.broadcast(I, (qh >>> (16 + j)) << 4).lanewise(VectorOperators.LSHR, lane).and(16);
+                IntVector low = ((IntVector) v.and((byte) 0x0F).castShape(I, 0)).or(bitsLow).sub(16);
+                IntVector up = ((IntVector) high.and((byte) 0x0F).castShape(I, 0)).or(bitsHigh).sub(16);
+                block = ((FloatVector) low.castShape(F, 0)).fma(FloatVector.fromArray(F, x, xb + j), block);
+                block = ((FloatVector) up.castShape(F, 0)).fma(FloatVector.fromArray(F, x, xb + 16 + j), block);
+            }
+            a0 = block.fma(FloatVector.broadcast(F, half(w, p)), a0);
+        }
+        a0.intoArray(lanes, 0);
+        return sumLanes();
+    }
+
+    /** Q5_0's bit placement with Q4_1's {@code d * q + m}. */
+    @Override
+    public float q5_1(byte[] w, int wOff, float[] x, int xOff, int blocks) {
+        IntVector lane = IntVector.zero(I).addIndex(1);
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            int p = wOff + 24 * b;
+            int xb = xOff + 32 * b;
+            FloatVector d = FloatVector.broadcast(F, half(w, p));
+            FloatVector m = FloatVector.broadcast(F, half(w, p + 2));
+            int qh = int32(w, p + 4);
+            for (int j = 0; j < 16; j += L) {
+                ByteVector v = ByteVector.fromArray(B, w, p + 8 + j);
+                ByteVector high = v.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes();
+                IntVector bitsLow = IntVector.broadcast(I, (qh >>> j) << 4).lanewise(VectorOperators.LSHR, lane).and(16);
+                IntVector bitsHigh = IntVector.broadcast(I, (qh >>> (16 + j)) << 4).lanewise(VectorOperators.LSHR, lane).and(16);
+                FloatVector low = (FloatVector) ((IntVector) v.and((byte) 0x0F).castShape(I, 0)).or(bitsLow).castShape(F, 0);
+                FloatVector up = (FloatVector) ((IntVector) high.and((byte) 0x0F).castShape(I, 0)).or(bitsHigh).castShape(F, 0);
+                a0 = low.fma(d, m).fma(FloatVector.fromArray(F, x, xb + j), a0);
+                a1 = up.fma(d, m).fma(FloatVector.fromArray(F, x, xb + 16 + j), a1);
+            }
+        }
+        a0.add(a1).intoArray(lanes, 0);
+        return sumLanes();
+    }
+
+    /**
+     * Like {@link #q6K}: {@link #unpackQ2K} writes the block's values, scales and offsets to scratch
+     * (no vector crosses the call), then this loop multiplies them, 16 per scale. Scale and offset
+     * are applied as the dequantizer applies them (a multiply, then an add), so a weight is exactly
+     * the dequantized one even where {@code scale * q} and the min nearly cancel.
+     */
+    @Override
+    public float q2K(byte[] w, int wOff, float[] x, int xOff, int blocks) {
+        byte[] q = unpacked;
+        float[] sc = scales;
+        float[] off = offsets;
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            unpackQ2K(w, wOff + 84 * b);
+            int xb = xOff + 256 * b;
+            for (int g = 0; g < 16; g += 2) {
+                FloatVector s0 = FloatVector.broadcast(F, sc[g]);
+                FloatVector o0 = FloatVector.broadcast(F, off[g]);
+                FloatVector s1 = FloatVector.broadcast(F, sc[g + 1]);
+                FloatVector o1 = FloatVector.broadcast(F, off[g + 1]);
+                for (int j = 0; j < 16; j += L) {
+                    int i = 16 * g + j;
+                    FloatVector v0 = (FloatVector) ByteVector.fromArray(B, q, i).castShape(F, 0);
+                    FloatVector v1 = (FloatVector) ByteVector.fromArray(B, q, i + 16).castShape(F, 0);
+                    a0 = v0.mul(s0).add(o0).fma(FloatVector.fromArray(F, x, xb + i), a0);
+                    a1 = v1.mul(s1).add(o1).fma(FloatVector.fromArray(F, x, xb + i + 16), a1);
+                }
+            }
+        }
+        a0.add(a1).intoArray(lanes, 0);
+        return sumLanes();
+    }
+
+    /** Like {@link #q6K}, after {@link #unpackQ3K}: one signed scale per 16 values, no offset. */
+    @Override
+    public float q3K(byte[] w, int wOff, float[] x, int xOff, int blocks) {
+        byte[] q = unpacked;
+        float[] sc = scales;
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            unpackQ3K(w, wOff + 110 * b);
+            int xb = xOff + 256 * b;
+            for (int g = 0; g < 16; g += 2) {
+                FloatVector s0 = FloatVector.broadcast(F, sc[g]);
+                FloatVector s1 = FloatVector.broadcast(F, sc[g + 1]);
+                for (int j = 0; j < 16; j += L) {
+                    int i = 16 * g + j;
+                    FloatVector v0 = (FloatVector) ByteVector.fromArray(B, q, i).castShape(F, 0);
+                    FloatVector v1 = (FloatVector) ByteVector.fromArray(B, q, i + 16).castShape(F, 0);
+                    a0 = v0.mul(s0).fma(FloatVector.fromArray(F, x, xb + i), a0);
+                    a1 = v1.mul(s1).fma(FloatVector.fromArray(F, x, xb + i + 16), a1);
+                }
+            }
+        }
+        a0.add(a1).intoArray(lanes, 0);
+        return sumLanes();
+    }
+
+    /** As {@link #q2K}, after {@link #unpackQ5K} (each 32-value sub-block's scale fills two entries). */
+    @Override
+    public float q5K(byte[] w, int wOff, float[] x, int xOff, int blocks) {
+        byte[] q = unpacked;
+        float[] sc = scales;
+        float[] off = offsets;
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            unpackQ5K(w, wOff + 176 * b);
+            int xb = xOff + 256 * b;
+            for (int g = 0; g < 16; g += 2) {
+                FloatVector s0 = FloatVector.broadcast(F, sc[g]);
+                FloatVector o0 = FloatVector.broadcast(F, off[g]);
+                FloatVector s1 = FloatVector.broadcast(F, sc[g + 1]);
+                FloatVector o1 = FloatVector.broadcast(F, off[g + 1]);
+                for (int j = 0; j < 16; j += L) {
+                    int i = 16 * g + j;
+                    FloatVector v0 = (FloatVector) ByteVector.fromArray(B, q, i).castShape(F, 0);
+                    FloatVector v1 = (FloatVector) ByteVector.fromArray(B, q, i + 16).castShape(F, 0);
+                    a0 = v0.mul(s0).add(o0).fma(FloatVector.fromArray(F, x, xb + i), a0);
+                    a1 = v1.mul(s1).add(o1).fma(FloatVector.fromArray(F, x, xb + i + 16), a1);
+                }
+            }
+        }
+        a0.add(a1).intoArray(lanes, 0);
+        return sumLanes();
+    }
+
+    /**
+     * Per block: the type's {@code unpack} method writes its integer values, scales and offsets to
+     * scratch, and each value becomes {@code q * scale + offset}, a multiply then an add as in the
+     * dequantizer ({@code a - b} and {@code a + (-b)} are the same float32 operation).
+     *
+     * @throws IllegalArgumentException for F32, F16 and BF16, which have no blocks
+     */
+    @Override
+    public void decode(GgmlType type, byte[] w, int wOff, float[] dst, int dstOff, int blocks) {
+        if (type.blockSize() == 1) {
+            throw new IllegalArgumentException("decode takes quantized blocks; " + type + " has none");
+        }
+        int size = type.blockSize();
+        int bytes = type.blockBytes();
+        byte[] q = unpacked;
+        float[] sc = scales;
+        float[] off = offsets;
+        for (int b = 0; b < blocks; b++) {
+            int p = wOff + bytes * b;
+            switch (type) {
+                case Q2_K -> unpackQ2K(w, p);
+                case Q3_K -> unpackQ3K(w, p);
+                case Q4_K -> unpackQ4K(w, p);
+                case Q5_K -> unpackQ5K(w, p);
+                case Q6_K -> unpackQ6KScaled(w, p);
+                default -> unpack32(type, w, p);
+            }
+            int o = dstOff + size * b;
+            for (int g = 0; g < size / 16; g++) {
+                FloatVector s = FloatVector.broadcast(F, sc[g]);
+                FloatVector a = FloatVector.broadcast(F, off[g]);
+                for (int j = 0; j < 16; j += L) {
+                    ((FloatVector) ByteVector.fromArray(B, q, 16 * g + j).castShape(F, 0)).mul(s).add(a)
+                            .intoArray(dst, o + 16 * g + j);
+                }
+            }
+        }
+    }
+
+    /**
+     * A 32-element block (Q8_0, Q4_0, Q4_1, Q5_0, Q5_1) at {@code p}: its 32 values, centred on
+     * zero for the types without {@code m}, and its scale and offset in entries 0 and 1.
+     */
+    private void unpack32(GgmlType type, byte[] w, int p) {
+        byte[] q = unpacked;
+        float d = half(w, p);
+        boolean withMin = type == GgmlType.Q4_1 || type == GgmlType.Q5_1;
+        float offset = withMin ? half(w, p + 2) : -0f;
+        int body = p + (withMin ? 4 : 2);
+        switch (type) {
+            case Q8_0 -> System.arraycopy(w, body, q, 0, 32);
+            case Q4_0, Q4_1 -> {
+                byte centre = (byte) (withMin ? 0 : 8);
+                for (int j = 0; j < 16; j += L) {
+                    ByteVector v = ByteVector.fromArray(B, w, body + j);
+                    v.and((byte) 0x0F).sub(centre).intoArray(q, j);
+                    v.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                            .sub(centre).intoArray(q, 16 + j);
+                }
+            }
+            case Q5_0, Q5_1 -> {
+                int centre = withMin ? 0 : 16;
+                int qh = int32(w, body);
+                IntVector lane = IntVector.zero(I).addIndex(1);
+                for (int j = 0; j < 16; j += L) {
+                    ByteVector v = ByteVector.fromArray(B, w, body + 4 + j);
+                    ByteVector high = v.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes();
+                    IntVector bitsLow = IntVector.broadcast(I, (qh >>> j) << 4).lanewise(VectorOperators.LSHR, lane).and(16);
+                    IntVector bitsHigh = IntVector.broadcast(I, (qh >>> (16 + j)) << 4).lanewise(VectorOperators.LSHR, lane).and(16);
+                    IntVector low = ((IntVector) v.and((byte) 0x0F).castShape(I, 0)).or(bitsLow).sub(centre);
+                    IntVector up = ((IntVector) high.and((byte) 0x0F).castShape(I, 0)).or(bitsHigh).sub(centre);
+                    ((ByteVector) low.castShape(B, 0)).intoArray(q, j);
+                    ((ByteVector) up.castShape(B, 0)).intoArray(q, 16 + j);
+                }
+            }
+            default -> throw new IllegalArgumentException("no 32-element block decoder for " + type);
+        }
+        scales[0] = d;
+        scales[1] = d;
+        offsets[0] = offset;
+        offsets[1] = offset;
+    }
+
+    /**
+     * The Q2_K block at {@code p}: values 0-3 in element order (element {@code 128 h + 32 k + l} is
+     * bit pair k of quant byte {@code 32 h + l}); per 16 values {@code d * scale} and
+     * {@code -(dmin * min)} from the 4-bit pair in byte g of the block.
+     */
+    private void unpackQ2K(byte[] w, int p) {
+        byte[] q = unpacked;
+        float d = half(w, p + 80);
+        float dmin = half(w, p + 82);
+        for (int g = 0; g < 16; g++) {
+            int sc = w[p + g] & 0xFF;
+            scales[g] = d * (sc & 0x0F);
+            offsets[g] = -(dmin * (sc >>> 4));
+        }
+        for (int h = 0; h < 2; h++) {
+            for (int l = 0; l < 32; l += L) {
+                ByteVector v = ByteVector.fromArray(B, w, p + 16 + 32 * h + l);
+                IntVector vi = v.reinterpretAsInts();
+                int o = 128 * h + l;
+                v.and((byte) 3).intoArray(q, o);
+                vi.lanewise(VectorOperators.LSHR, 2).reinterpretAsBytes().and((byte) 3).intoArray(q, o + 32);
+                vi.lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 3).intoArray(q, o + 64);
+                vi.lanewise(VectorOperators.LSHR, 6).reinterpretAsBytes().and((byte) 3).intoArray(q, o + 96);
+            }
+        }
+    }
+
+    /**
+     * The Q3_K block at {@code p}: values {@code q - 4} (mask bit clear) or {@code q} (set) in element
+     * order, element {@code 128 h + 32 k + l} being bit pair k of quant byte {@code 32 h + l} and bit
+     * {@code 4 h + k} of mask byte l; per 16 values {@code d * (scale - 32)}, offset -0.
+     */
+    private void unpackQ3K(byte[] w, int p) {
+        byte[] q = unpacked;
+        float d = half(w, p + 108);
+        for (int g = 0; g < 16; g++) {
+            scales[g] = d * (scaleK3(w, p + 96, g) - 32);
+            offsets[g] = -0f;
+        }
+        for (int h = 0; h < 2; h++) {
+            for (int l = 0; l < 32; l += L) {
+                IntVector v = ByteVector.fromArray(B, w, p + 32 + 32 * h + l).reinterpretAsInts();
+                IntVector mask = ByteVector.fromArray(B, w, p + l).reinterpretAsInts();
+                for (int k = 0; k < 4; k++) {
+                    ByteVector low = v.lanewise(VectorOperators.LSHR, 2 * k).reinterpretAsBytes().and((byte) 3);
+                    // mask bit 4 h + k moved to bit 2 of its byte: (q | bit << 2) - 4
+                    ByteVector bit = mask.lanewise(VectorOperators.LSHR, 4 * h + k).lanewise(VectorOperators.LSHL, 2)
+                            .reinterpretAsBytes().and((byte) 4);
+                    low.or(bit).sub((byte) 4).intoArray(q, 128 * h + 32 * k + l);
+                }
+            }
+        }
+    }
+
+    /** The Q4_K block at {@code p}: nibbles in element order; each sub-block's scale and offset fill two entries. */
+    private void unpackQ4K(byte[] w, int p) {
+        byte[] q = unpacked;
+        scalesK4(w, p);
+        for (int g = 0; g < 4; g++) {
+            for (int l = 0; l < 32; l += L) {
+                ByteVector v = ByteVector.fromArray(B, w, p + 16 + 32 * g + l);
+                v.and((byte) 0x0F).intoArray(q, 64 * g + l);
+                v.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                        .intoArray(q, 64 * g + 32 + l);
+            }
+        }
+    }
+
+    /**
+     * The Q5_K block at {@code p}: 5-bit values in element order, the fifth bit of element
+     * {@code 32 s + l} being bit s of {@code qh} byte l; scales and offsets as in Q4_K.
+     */
+    private void unpackQ5K(byte[] w, int p) {
+        byte[] q = unpacked;
+        scalesK4(w, p);
+        for (int g = 0; g < 4; g++) {
+            for (int l = 0; l < 32; l += L) {
+                ByteVector v = ByteVector.fromArray(B, w, p + 48 + 32 * g + l);
+                IntVector hi = ByteVector.fromArray(B, w, p + 16 + l).reinterpretAsInts();
+                // qh bits 2g and 2g + 1 moved to bit 4 of their byte
+                ByteVector bitLow = hi.lanewise(VectorOperators.LSHR, 2 * g).lanewise(VectorOperators.LSHL, 4)
+                        .reinterpretAsBytes().and((byte) 0x10);
+                ByteVector bitHigh = hi.lanewise(VectorOperators.LSHR, 2 * g + 1).lanewise(VectorOperators.LSHL, 4)
+                        .reinterpretAsBytes().and((byte) 0x10);
+                v.and((byte) 0x0F).or(bitLow).intoArray(q, 64 * g + l);
+                v.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).or(bitHigh)
+                        .intoArray(q, 64 * g + 32 + l);
+            }
+        }
+    }
+
+    /** Q4_K's and Q5_K's eight (scale, min) pairs as 16 scales {@code d * scale} and offsets {@code -(dmin * min)}. */
+    private void scalesK4(byte[] w, int p) {
+        float d = half(w, p);
+        float dmin = half(w, p + 2);
+        for (int j = 0; j < 8; j++) {
+            float s = d * scaleK4(w, p + 4, j);
+            float o = -(dmin * minK4(w, p + 4, j));
+            scales[2 * j] = s;
+            scales[2 * j + 1] = s;
+            offsets[2 * j] = o;
+            offsets[2 * j + 1] = o;
+        }
+    }
+
+    /** The Q6_K block at {@code p} for {@link #decode}: {@link #unpackQ6K}, scales {@code d * scale}, offset -0. */
+    private void unpackQ6KScaled(byte[] w, int p) {
+        unpackQ6K(w, p, unpacked);
+        float d = half(w, p + 208);
+        for (int g = 0; g < 16; g++) {
+            scales[g] = d * w[p + 192 + g];
+            offsets[g] = -0f;
+        }
+    }
 }

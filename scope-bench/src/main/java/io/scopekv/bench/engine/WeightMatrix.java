@@ -134,9 +134,15 @@ public final class WeightMatrix {
                         out[o + i] = switch (type) {
                             case Q8_0 -> k.q8_0(w, p, x, xOff, blocks);
                             case Q4_0 -> k.q4_0(w, p, x, xOff, blocks);
+                            case Q4_1 -> k.q4_1(w, p, x, xOff, blocks);
+                            case Q5_0 -> k.q5_0(w, p, x, xOff, blocks);
+                            case Q5_1 -> k.q5_1(w, p, x, xOff, blocks);
+                            case Q2_K -> k.q2K(w, p, x, xOff, blocks);
+                            case Q3_K -> k.q3K(w, p, x, xOff, blocks);
                             case Q4_K -> k.q4K(w, p, x, xOff, blocks);
+                            case Q5_K -> k.q5K(w, p, x, xOff, blocks);
                             case Q6_K -> k.q6K(w, p, x, xOff, blocks);
-                            default -> decodedDot(w, p, x, xOff, s);
+                            case F32, F16, BF16 -> throw new IllegalStateException(type + " rows have no blocks");
                         };
                     }
                 }
@@ -144,11 +150,26 @@ public final class WeightMatrix {
         }
     }
 
-    /** Types without a block kernel: decode the row into scratch floats, then a float32 dot product. */
-    private float decodedDot(byte[] w, int p, float[] x, int xOff, Scratch s) {
-        float[] row = s.decoded(cols);
-        GgmlQuants.dequantize(type, ByteBuffer.wrap(w, p, rowBytes), row, 0, cols);
-        return s.kernel.f32(row, 0, x, xOff, cols);
+    /**
+     * Decodes rows {@code [from, to)} into {@code dst} from {@code off}, row-major, with the thread's
+     * kernel: quantized rows are copied chunk by chunk into its scratch and run through the kernel's
+     * block decoders, which give the dequantizer's values exactly; F32, F16 and BF16 rows go through
+     * the dequantizer itself.
+     */
+    void decodeRows(int from, int to, float[] dst, int off, Scratch s) {
+        checkRows(from, to);
+        if (type.blockSize() == 1) {
+            dequantizeRows(from, to, dst, off);
+            return;
+        }
+        int chunkRows = Math.max(1, CHUNK_BYTES / rowBytes);
+        int blocks = cols / type.blockSize();
+        for (int r0 = from; r0 < to; r0 += chunkRows) {
+            int n = Math.min(chunkRows, to - r0);
+            byte[] w = s.bytes(n * rowBytes);
+            data.get(r0 * rowBytes, w, 0, n * rowBytes);
+            s.kernel.decode(type, w, 0, dst, off + (r0 - from) * cols, n * blocks);
+        }
     }
 
     private void checkRows(int from, int to) {
@@ -168,7 +189,6 @@ public final class WeightMatrix {
         private byte[] bytes = new byte[0];
         private short[] shorts = new short[0];
         private float[] floats = new float[0];
-        private float[] decoded = new float[0];
 
         Scratch(RowKernel kernel) {
             this.kernel = kernel;
@@ -193,13 +213,6 @@ public final class WeightMatrix {
                 floats = new float[n];
             }
             return floats;
-        }
-
-        float[] decoded(int n) {
-            if (decoded.length < n) {
-                decoded = new float[n];
-            }
-            return decoded;
         }
     }
 }

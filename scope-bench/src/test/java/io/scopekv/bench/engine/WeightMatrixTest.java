@@ -135,6 +135,42 @@ class WeightMatrixTest {
         }
     }
 
+    /**
+     * Prefill's weight tiles go through the kernels' block decoders: their values are the
+     * dequantizer's bit for bit (signed zeros included, which Q3_K's negative scales produce), over
+     * rows wide enough that a range of rows spans several copy chunks.
+     */
+    @ParameterizedTest
+    @EnumSource(GgmlType.class)
+    void tileDecodingGivesTheDequantizersValuesBitForBit(GgmlType type) {
+        int cols = 8192;
+        ByteBuffer bytes = randomMatrix(type, ROWS, cols, 21 + type.ordinal());
+        WeightMatrix m = WeightMatrix.of("w", type, ROWS, cols, bytes);
+        float[] dense = new float[ROWS * cols];
+        GgmlQuants.dequantize(type, bytes.duplicate(), dense, 0, dense.length);
+        int[] expected = new int[(ROWS - 3) * cols];
+        for (int i = 0; i < expected.length; i++) {
+            expected[i] = Float.floatToRawIntBits(dense[2 * cols + i]);
+        }
+        for (RowKernel kernel : List.of(RowKernel.scalar(), RowKernel.create())) {
+            float[] tile = new float[5 + expected.length];
+            m.decodeRows(2, ROWS - 1, tile, 5, new WeightMatrix.Scratch(kernel));
+            int[] actual = new int[expected.length];
+            for (int i = 0; i < actual.length; i++) {
+                actual[i] = Float.floatToRawIntBits(tile[5 + i]);
+            }
+            assertThat(actual).as("%s %s", type, kernel.getClass().getSimpleName()).containsExactly(expected);
+        }
+    }
+
+    @Test
+    void blockDecodersRejectTypesWithoutBlocks() {
+        for (RowKernel kernel : List.of(RowKernel.scalar(), RowKernel.create())) {
+            assertThatThrownBy(() -> kernel.decode(GgmlType.F16, new byte[64], 0, new float[32], 0, 1))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("F16");
+        }
+    }
+
     @Test
     void halfKernelDecodesEveryBitPattern() {
         RowKernel vector = RowKernel.create();
