@@ -231,7 +231,10 @@ final class VectorRowKernel implements RowKernel {
      * (a call that passes no vectors, so it costs nothing extra if C2 leaves it out of line), and
      * the loop here multiplies them, 16 per scale, with {@code x}, into two independent
      * accumulators. With all 6-bit unpacking and all products in one loop body, the compiled
-     * method outgrew C2's inlining budget and ran about 10x slower than the other types.
+     * method outgrew C2's inlining budget and ran about 10x slower than the other types. Unlike
+     * {@link #unpackedDot} it reads its scales from the block instead of a scratch array: run
+     * through {@link #unpackedDot}, Q6_K measured 12% fewer weights per second, and it is the
+     * type of a Q4_K_M file's largest matrices (output, down-projection).
      */
     @Override
     public float q6K(byte[] w, int wOff, float[] x, int xOff, int blocks) {
@@ -258,6 +261,61 @@ final class VectorRowKernel implements RowKernel {
         }
         a0.add(a1).intoArray(lanes, 0);
         return sumLanes();
+    }
+
+    /**
+     * Q2_K, Q3_K and Q5_K, after {@link #q6K}'s pattern: {@link #unpackBlock} writes the block's
+     * integer values to {@link #unpacked} and a scale and offset per 16 values, then this loop
+     * multiplies them, 16 per scale, with {@code x}. A value is {@code q * scale + offset}, a
+     * multiply then an add as in the dequantizer, so a weight is exactly the dequantized one even
+     * where {@code scale * q} and the min nearly cancel; Q3_K, which has no min, skips the add.
+     */
+    private float unpackedDot(GgmlType type, byte[] w, int wOff, float[] x, int xOff, int blocks) {
+        byte[] q = unpacked;
+        float[] sc = scales;
+        float[] off = offsets;
+        int bytes = type.blockBytes();
+        boolean withMin = type != GgmlType.Q3_K;
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            unpackBlock(type, w, wOff + bytes * b);
+            int xb = xOff + 256 * b;
+            for (int g = 0; g < 16; g += 2) {
+                FloatVector s0 = FloatVector.broadcast(F, sc[g]);
+                FloatVector s1 = FloatVector.broadcast(F, sc[g + 1]);
+                FloatVector o0 = FloatVector.broadcast(F, off[g]);
+                FloatVector o1 = FloatVector.broadcast(F, off[g + 1]);
+                for (int j = 0; j < 16; j += L) {
+                    int i = 16 * g + j;
+                    FloatVector v0 = ((FloatVector) ByteVector.fromArray(B, q, i).castShape(F, 0)).mul(s0);
+                    FloatVector v1 = ((FloatVector) ByteVector.fromArray(B, q, i + 16).castShape(F, 0)).mul(s1);
+                    if (withMin) {
+                        v0 = v0.add(o0);
+                        v1 = v1.add(o1);
+                    }
+                    a0 = v0.fma(FloatVector.fromArray(F, x, xb + i), a0);
+                    a1 = v1.fma(FloatVector.fromArray(F, x, xb + i + 16), a1);
+                }
+            }
+        }
+        a0.add(a1).intoArray(lanes, 0);
+        return sumLanes();
+    }
+
+    @Override
+    public float q2K(byte[] w, int wOff, float[] x, int xOff, int blocks) {
+        return unpackedDot(GgmlType.Q2_K, w, wOff, x, xOff, blocks);
+    }
+
+    @Override
+    public float q3K(byte[] w, int wOff, float[] x, int xOff, int blocks) {
+        return unpackedDot(GgmlType.Q3_K, w, wOff, x, xOff, blocks);
+    }
+
+    @Override
+    public float q5K(byte[] w, int wOff, float[] x, int xOff, int blocks) {
+        return unpackedDot(GgmlType.Q5_K, w, wOff, x, xOff, blocks);
     }
 
     /**
@@ -372,95 +430,6 @@ final class VectorRowKernel implements RowKernel {
     }
 
     /**
-     * Like {@link #q6K}: {@link #unpackQ2K} writes the block's values, scales and offsets to scratch
-     * (no vector crosses the call), then this loop multiplies them, 16 per scale. Scale and offset
-     * are applied as the dequantizer applies them (a multiply, then an add), so a weight is exactly
-     * the dequantized one even where {@code scale * q} and the min nearly cancel.
-     */
-    @Override
-    public float q2K(byte[] w, int wOff, float[] x, int xOff, int blocks) {
-        byte[] q = unpacked;
-        float[] sc = scales;
-        float[] off = offsets;
-        FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = FloatVector.zero(F);
-        for (int b = 0; b < blocks; b++) {
-            unpackQ2K(w, wOff + 84 * b);
-            int xb = xOff + 256 * b;
-            for (int g = 0; g < 16; g += 2) {
-                FloatVector s0 = FloatVector.broadcast(F, sc[g]);
-                FloatVector o0 = FloatVector.broadcast(F, off[g]);
-                FloatVector s1 = FloatVector.broadcast(F, sc[g + 1]);
-                FloatVector o1 = FloatVector.broadcast(F, off[g + 1]);
-                for (int j = 0; j < 16; j += L) {
-                    int i = 16 * g + j;
-                    FloatVector v0 = (FloatVector) ByteVector.fromArray(B, q, i).castShape(F, 0);
-                    FloatVector v1 = (FloatVector) ByteVector.fromArray(B, q, i + 16).castShape(F, 0);
-                    a0 = v0.mul(s0).add(o0).fma(FloatVector.fromArray(F, x, xb + i), a0);
-                    a1 = v1.mul(s1).add(o1).fma(FloatVector.fromArray(F, x, xb + i + 16), a1);
-                }
-            }
-        }
-        a0.add(a1).intoArray(lanes, 0);
-        return sumLanes();
-    }
-
-    /** Like {@link #q6K}, after {@link #unpackQ3K}: one signed scale per 16 values, no offset. */
-    @Override
-    public float q3K(byte[] w, int wOff, float[] x, int xOff, int blocks) {
-        byte[] q = unpacked;
-        float[] sc = scales;
-        FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = FloatVector.zero(F);
-        for (int b = 0; b < blocks; b++) {
-            unpackQ3K(w, wOff + 110 * b);
-            int xb = xOff + 256 * b;
-            for (int g = 0; g < 16; g += 2) {
-                FloatVector s0 = FloatVector.broadcast(F, sc[g]);
-                FloatVector s1 = FloatVector.broadcast(F, sc[g + 1]);
-                for (int j = 0; j < 16; j += L) {
-                    int i = 16 * g + j;
-                    FloatVector v0 = (FloatVector) ByteVector.fromArray(B, q, i).castShape(F, 0);
-                    FloatVector v1 = (FloatVector) ByteVector.fromArray(B, q, i + 16).castShape(F, 0);
-                    a0 = v0.mul(s0).fma(FloatVector.fromArray(F, x, xb + i), a0);
-                    a1 = v1.mul(s1).fma(FloatVector.fromArray(F, x, xb + i + 16), a1);
-                }
-            }
-        }
-        a0.add(a1).intoArray(lanes, 0);
-        return sumLanes();
-    }
-
-    /** As {@link #q2K}, after {@link #unpackQ5K} (each 32-value sub-block's scale fills two entries). */
-    @Override
-    public float q5K(byte[] w, int wOff, float[] x, int xOff, int blocks) {
-        byte[] q = unpacked;
-        float[] sc = scales;
-        float[] off = offsets;
-        FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = FloatVector.zero(F);
-        for (int b = 0; b < blocks; b++) {
-            unpackQ5K(w, wOff + 176 * b);
-            int xb = xOff + 256 * b;
-            for (int g = 0; g < 16; g += 2) {
-                FloatVector s0 = FloatVector.broadcast(F, sc[g]);
-                FloatVector o0 = FloatVector.broadcast(F, off[g]);
-                FloatVector s1 = FloatVector.broadcast(F, sc[g + 1]);
-                FloatVector o1 = FloatVector.broadcast(F, off[g + 1]);
-                for (int j = 0; j < 16; j += L) {
-                    int i = 16 * g + j;
-                    FloatVector v0 = (FloatVector) ByteVector.fromArray(B, q, i).castShape(F, 0);
-                    FloatVector v1 = (FloatVector) ByteVector.fromArray(B, q, i + 16).castShape(F, 0);
-                    a0 = v0.mul(s0).add(o0).fma(FloatVector.fromArray(F, x, xb + i), a0);
-                    a1 = v1.mul(s1).add(o1).fma(FloatVector.fromArray(F, x, xb + i + 16), a1);
-                }
-            }
-        }
-        a0.add(a1).intoArray(lanes, 0);
-        return sumLanes();
-    }
-
-    /**
      * Per block: the type's {@code unpack} method writes its integer values, scales and offsets to
      * scratch, and each value becomes {@code q * scale + offset}, a multiply then an add as in the
      * dequantizer ({@code a - b} and {@code a + (-b)} are the same float32 operation).
@@ -478,15 +447,7 @@ final class VectorRowKernel implements RowKernel {
         float[] sc = scales;
         float[] off = offsets;
         for (int b = 0; b < blocks; b++) {
-            int p = wOff + bytes * b;
-            switch (type) {
-                case Q2_K -> unpackQ2K(w, p);
-                case Q3_K -> unpackQ3K(w, p);
-                case Q4_K -> unpackQ4K(w, p);
-                case Q5_K -> unpackQ5K(w, p);
-                case Q6_K -> unpackQ6KScaled(w, p);
-                default -> unpack32(type, w, p);
-            }
+            unpackBlock(type, w, wOff + bytes * b);
             int o = dstOff + size * b;
             for (int g = 0; g < size / 16; g++) {
                 FloatVector s = FloatVector.broadcast(F, sc[g]);
@@ -496,6 +457,18 @@ final class VectorRowKernel implements RowKernel {
                             .intoArray(dst, o + 16 * g + j);
                 }
             }
+        }
+    }
+
+    /** One block at {@code p} into {@link #unpacked}, {@link #scales} and {@link #offsets}. */
+    private void unpackBlock(GgmlType type, byte[] w, int p) {
+        switch (type) {
+            case Q2_K -> unpackQ2K(w, p);
+            case Q3_K -> unpackQ3K(w, p);
+            case Q4_K -> unpackQ4K(w, p);
+            case Q5_K -> unpackQ5K(w, p);
+            case Q6_K -> unpackQ6KScaled(w, p);
+            default -> unpack32(type, w, p);
         }
     }
 
@@ -648,7 +621,7 @@ final class VectorRowKernel implements RowKernel {
         }
     }
 
-    /** The Q6_K block at {@code p} for {@link #decode}: {@link #unpackQ6K}, scales {@code d * scale}, offset -0. */
+    /** The Q6_K block at {@code p}: {@link #unpackQ6K}'s values, scales {@code d * scale}, offset -0. */
     private void unpackQ6KScaled(byte[] w, int p) {
         unpackQ6K(w, p, unpacked);
         float d = half(w, p + 208);
