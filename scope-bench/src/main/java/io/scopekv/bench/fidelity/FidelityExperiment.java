@@ -1,6 +1,6 @@
 package io.scopekv.bench.fidelity;
 
-import io.scopekv.PolicySpec;
+import io.scopekv.CachePolicy;
 import io.scopekv.StorageType;
 import io.scopekv.bench.engine.AttentionPath;
 import io.scopekv.bench.engine.Generator;
@@ -234,7 +234,7 @@ public final class FidelityExperiment {
 
     /** The full cache in float32: what every comparison is against, whatever the run's storage type. */
     private static LlamaSession openReference(LlamaModel model, AttentionPath path) {
-        return LlamaSession.open(model, PolicySpec.parse("prefill=full,decoding=none"), StorageType.FLOAT32, path);
+        return LlamaSession.open(model, CachePolicy.full(), StorageType.FLOAT32, path);
     }
 
     /** Units of work {@link #run} reports: teacher-forced steps of every session plus greedy steps. */

@@ -1,6 +1,6 @@
 package io.scopekv.bench.fidelity;
 
-import io.scopekv.PolicySpec;
+import io.scopekv.CachePolicy;
 import io.scopekv.bench.fidelity.FidelityExperiment.Row;
 import io.scopekv.bench.report.Chart;
 import java.awt.Color;
@@ -112,7 +112,7 @@ public final class FidelityReport {
     public static Chart klPositionChart(List<Row> rows, int promptTokens, String subtitle) {
         Chart chart = new Chart("Divergence from the full cache along the generation", "position in the sequence (token)",
                 "mean KL(full || policy), nats, " + SMOOTHING + "-step mean").subtitle(subtitle).yFromZero(true);
-        String full = PolicySpec.parse("prefill=full,decoding=none").toString();
+        String full = CachePolicy.full().describe();
         for (int i = 0; i < rows.size(); i++) {
             Row r = rows.get(i);
             if (r.policy().spec().equals(full)) {
@@ -144,7 +144,7 @@ public final class FidelityReport {
     }
 
     static Row fullRow(List<Row> rows) {
-        String full = PolicySpec.parse("prefill=full,decoding=none").toString();
+        String full = CachePolicy.full().describe();
         return rows.stream().filter(r -> r.policy().spec().equals(full)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("the rows must include the full cache (" + full
                         + "): memory is reported as a share of it"));
